@@ -1,0 +1,1 @@
+//! Face geometry engine (being built).

@@ -1,0 +1,4 @@
+fn main() {
+    eprintln!("zikao: being built");
+    std::process::exit(2);
+}

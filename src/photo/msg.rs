@@ -1,0 +1,16 @@
+use crate::msg::Lang;
+
+/// Messages of this area, in Chinese and English.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PhotoMsg {
+    /// Placeholder until the area is built.
+    NotBuilt,
+}
+
+impl PhotoMsg {
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            PhotoMsg::NotBuilt => lang.pick("尚未实现", "not built yet").to_string(),
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! (being built)
+
+mod msg;
+pub use msg::RosterMsg;
