@@ -1,0 +1,1 @@
+//! The tables of data.md, prereq.md and roster.md (being built).
