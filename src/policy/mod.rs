@@ -1,1 +1,241 @@
-//! Policies (being built).
+//! Policies: rules that differ by province or year, as data.
+//!
+//! A policy is one TOML file. The built-in ones (`national`, `guangdong`,
+//! `anhui`) are embedded in the binary; each is kept in the source as one
+//! file per section (`src/policy/data/<name>/{base,eligibility,prereq,reception}.toml`)
+//! and concatenated at compile time, so `zikao policy show NAME` prints a
+//! complete file a user can copy and edit for `--policy-file`.
+//! Every value in the built-in files cites the seed line it comes from.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::{Error, Result};
+
+/// A complete policy.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub name: String,
+    pub title_zh: String,
+    pub title_en: String,
+    /// Months in which graduation batches are run.
+    #[serde(default)]
+    pub batch_months: Vec<u32>,
+    #[serde(default)]
+    pub eligibility: crate::elig::policy::EligPolicy,
+    #[serde(default)]
+    pub prereq: crate::prereq::policy::PrereqPolicy,
+    #[serde(default)]
+    pub reception: crate::roster::policy::ReceptionPolicy,
+}
+
+macro_rules! builtin_text {
+    ($name:literal) => {
+        concat!(
+            include_str!(concat!("data/", $name, "/base.toml")),
+            "\n",
+            include_str!(concat!("data/", $name, "/eligibility.toml")),
+            "\n",
+            include_str!(concat!("data/", $name, "/prereq.toml")),
+            "\n",
+            include_str!(concat!("data/", $name, "/reception.toml")),
+        )
+    };
+}
+
+/// Names of the built-in policies.
+pub const BUILTIN: &[&str] = &["national", "guangdong", "anhui"];
+
+/// The TOML text of a built-in policy.
+pub fn builtin_text(name: &str) -> Option<&'static str> {
+    match name {
+        "national" => Some(builtin_text!("national")),
+        "guangdong" => Some(builtin_text!("guangdong")),
+        "anhui" => Some(builtin_text!("anhui")),
+        _ => None,
+    }
+}
+
+impl Policy {
+    /// A built-in policy by name.
+    pub fn builtin(name: &str) -> Result<Policy> {
+        let text = builtin_text(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown policy `{name}` (built-in: {}); use --policy-file for your own",
+                BUILTIN.join(", ")
+            ))
+        })?;
+        Self::parse(text, Path::new(&format!("<built-in policy {name}>")))
+    }
+
+    /// A user's policy file.
+    pub fn load(path: &Path) -> Result<Policy> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses policy text; errors name the file and the key.
+    pub fn parse(text: &str, path: &Path) -> Result<Policy> {
+        parse_toml(text, path)
+    }
+}
+
+/// Deserialises TOML so that an error names the file and the key path.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Result<T> {
+    let de = toml::Deserializer::parse(text).map_err(|e| Error::Policy {
+        path: path.to_path_buf(),
+        key: "(syntax)".into(),
+        message: e.to_string().trim().to_string(),
+    })?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        Error::Policy {
+            path: PathBuf::from(path),
+            key: if key == "." { "(top level)".into() } else { key },
+            message: e.into_inner().to_string().trim().to_string(),
+        }
+    })
+}
+
+/// A graduation batch, `YYYY-MM` (e.g. `2022-06`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Batch {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Batch {
+    /// The first day of the batch month.
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("valid batch")
+    }
+
+    /// The batch a date falls in for a policy: the first batch month on or
+    /// after the date's month (December wraps to next year's first month).
+    pub fn for_date(date: NaiveDate, months: &[u32]) -> Batch {
+        use chrono::Datelike;
+        let mut ms: Vec<u32> = if months.is_empty() {
+            vec![6, 12]
+        } else {
+            months.to_vec()
+        };
+        ms.sort_unstable();
+        match ms.iter().find(|m| **m >= date.month()) {
+            Some(m) => Batch {
+                year: date.year(),
+                month: *m,
+            },
+            None => Batch {
+                year: date.year() + 1,
+                month: ms[0],
+            },
+        }
+    }
+}
+
+impl fmt::Display for Batch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl FromStr for Batch {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let t = s.trim();
+        let (y, m) = t
+            .split_once(['-', '/', '.'])
+            .or_else(|| (t.len() == 6).then(|| t.split_at(4)))
+            .ok_or_else(|| format!("batch `{s}` is not YYYY-MM (e.g. 2022-06)"))?;
+        let year: i32 = y
+            .parse()
+            .map_err(|_| format!("batch `{s}` is not YYYY-MM (e.g. 2022-06)"))?;
+        let month: u32 = m
+            .parse()
+            .map_err(|_| format!("batch `{s}` is not YYYY-MM (e.g. 2022-06)"))?;
+        if !(1900..=2999).contains(&year) || !(1..=12).contains(&month) {
+            return Err(format!("batch `{s}` is not YYYY-MM (e.g. 2022-06)"));
+        }
+        Ok(Batch { year, month })
+    }
+}
+
+/// A month-day in a policy file (`"05-01"`), resolved against a batch year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct MonthDay {
+    pub month: u32,
+    pub day: u32,
+}
+
+impl MonthDay {
+    pub fn in_year(self, year: i32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, self.month, self.day)
+            .or_else(|| NaiveDate::from_ymd_opt(year, self.month, 28))
+            .expect("validated month-day")
+    }
+}
+
+impl TryFrom<String> for MonthDay {
+    type Error = String;
+    fn try_from(s: String) -> std::result::Result<Self, String> {
+        let (m, d) = s
+            .split_once('-')
+            .ok_or_else(|| format!("`{s}` is not MM-DD"))?;
+        let month: u32 = m.parse().map_err(|_| format!("`{s}` is not MM-DD"))?;
+        let day: u32 = d.parse().map_err(|_| format!("`{s}` is not MM-DD"))?;
+        if NaiveDate::from_ymd_opt(2000, month, day).is_none() {
+            return Err(format!("`{s}` is not a valid MM-DD"));
+        }
+        Ok(MonthDay { month, day })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_parse() {
+        for n in BUILTIN {
+            let p = Policy::builtin(n).unwrap();
+            assert_eq!(&p.name, n);
+        }
+    }
+
+    #[test]
+    fn malformed_policy_names_key() {
+        let e = Policy::parse(
+            "name = 3\ntitle_zh='x'\ntitle_en='y'",
+            Path::new("my.toml"),
+        )
+        .unwrap_err();
+        let s = e.to_string();
+        assert!(s.contains("my.toml") && s.contains("name"), "{s}");
+        let e = Policy::parse(
+            "name='x'\ntitle_zh='x'\ntitle_en='y'\nbogus=1",
+            Path::new("my.toml"),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("bogus"), "{e}");
+    }
+
+    #[test]
+    fn batch_parse() {
+        assert_eq!(
+            "2022-06".parse::<Batch>().unwrap(),
+            Batch {
+                year: 2022,
+                month: 6
+            }
+        );
+        assert_eq!("202212".parse::<Batch>().unwrap().month, 12);
+        assert!("2022-13".parse::<Batch>().is_err());
+        assert!("June".parse::<Batch>().is_err());
+    }
+}

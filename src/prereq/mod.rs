@@ -1,4 +1,5 @@
 //! (being built)
 
 mod msg;
+pub mod policy;
 pub use msg::PrereqMsg;

@@ -1,0 +1,7 @@
+//! This area's part of a policy file: the `[prereq]` table (being built).
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrereqPolicy {}
