@@ -66,5 +66,7 @@ pub struct FaceAnalysis {
 /// Analyses an upright RGB image.
 pub fn analyze(img: &image::RgbImage) -> crate::Result<FaceAnalysis> {
     let _ = img;
-    Err(crate::Error::Model("face geometry engine not built yet".into()))
+    Err(crate::Error::Model(
+        "face geometry engine not built yet".into(),
+    ))
 }
