@@ -18,6 +18,7 @@ pub mod elig;
 pub mod face;
 pub mod photo;
 pub mod prereq;
+pub mod render;
 pub mod roster;
 
 pub use error::{Error, Result};
