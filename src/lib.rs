@@ -11,6 +11,7 @@ pub mod idno;
 pub mod msg;
 pub mod output;
 pub mod policy;
+pub mod render;
 pub mod table;
 pub mod text;
 
@@ -18,7 +19,6 @@ pub mod elig;
 pub mod face;
 pub mod photo;
 pub mod prereq;
-pub mod render;
 pub mod roster;
 
 pub use error::{Error, Result};
