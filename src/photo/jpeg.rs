@@ -1063,7 +1063,7 @@ pub(crate) mod tests {
             let j = encode(16, 16, 75, false);
             let j = insert_segment(&j, 0xE1, &exif_payload(be, (72, 1), 2, 6, true));
             let info = parse(&j);
-            let ex = info.exif.expect("exif");
+            let ex = info.exif.clone().expect("exif");
             assert_eq!(ex.big_endian, be);
             assert_eq!(ex.x_resolution.unwrap().value(), Some(72.0));
             assert_eq!(ex.y_resolution.unwrap().value(), Some(72.0));
@@ -1092,7 +1092,7 @@ pub(crate) mod tests {
     #[test]
     fn adobe_icc_xmp() {
         let j = encode(16, 16, 75, false);
-        let mut adobe = b"Adobe\0".to_vec();
+        let mut adobe = b"Adobe".to_vec();
         adobe.extend_from_slice(&[0, 100, 0, 0, 0, 0, 2]);
         let j = insert_segment(&j, 0xEE, &adobe);
         let mut icc = b"ICC_PROFILE\0\x01\x01".to_vec();

@@ -16,6 +16,8 @@ pub mod pixels;
 pub mod profile;
 pub mod qfactor;
 
-pub use check::{check_bytes, check_bytes_with, check_file, check_paths, CheckOptions, PhotoResult};
+pub use check::{
+    check_bytes, check_bytes_with, check_file, check_paths, CheckOptions, PhotoResult,
+};
 pub use msg::{ColorKind, PhotoMsg};
 pub use profile::PhotoProfile;

@@ -53,53 +53,136 @@ pub enum PhotoMsg {
     NotAnImage,
     /// The JPEG structure is broken (truncated, no image data...); English
     /// detail from the parser.
-    Broken { detail: String },
+    Broken {
+        detail: String,
+    },
     /// The decoder refused the data; English detail from the decoder.
-    Corrupt { detail: String },
+    Corrupt {
+        detail: String,
+    },
     /// The file could not be read.
-    ReadFailed { detail: String },
+    ReadFailed {
+        detail: String,
+    },
     /// Not decoded: the header claims more pixels than the budget.
-    TooLarge { width: u32, height: u32, budget: u64 },
+    TooLarge {
+        width: u32,
+        height: u32,
+        budget: u64,
+    },
     /// A recognised format this tool does not decode (GIF, WebP...).
-    NotDecoded { format: String },
+    NotDecoded {
+        format: String,
+    },
     /// The content format is not an accepted one.
-    Format { found: String, allowed: String },
+    Format {
+        found: String,
+        allowed: String,
+    },
     /// The extension is not an accepted one.
-    Extension { found: String, allowed: String },
-    FileTooSmall { bytes: u64, min: u64 },
-    FileTooLarge { bytes: u64, max: u64 },
-    DimensionsExact { width: u32, height: u32, exp_width: u32, exp_height: u32 },
-    DimensionsMin { width: u32, height: u32, min_width: u32, min_height: u32 },
+    Extension {
+        found: String,
+        allowed: String,
+    },
+    FileTooSmall {
+        bytes: u64,
+        min: u64,
+    },
+    FileTooLarge {
+        bytes: u64,
+        max: u64,
+    },
+    DimensionsExact {
+        width: u32,
+        height: u32,
+        exp_width: u32,
+        exp_height: u32,
+    },
+    DimensionsMin {
+        width: u32,
+        height: u32,
+        min_width: u32,
+        min_height: u32,
+    },
     /// No density at all (or JFIF units 0 = aspect ratio only, no EXIF).
-    DpiMissing { required: f64 },
+    DpiMissing {
+        required: f64,
+    },
     /// Density present but not the required value; `source` is `JFIF`, `EXIF` or `PNG pHYs`.
-    DpiWrong { x: f64, y: f64, source: String, required: f64 },
+    DpiWrong {
+        x: f64,
+        y: f64,
+        source: String,
+        required: f64,
+    },
     /// JFIF and EXIF give different densities.
-    DpiConflict { jfif: String, exif: String, required: f64 },
-    ColorDepth { kind: ColorKind },
-    Quality { quality: u32, min: u32, method: &'static str },
+    DpiConflict {
+        jfif: String,
+        exif: String,
+        required: f64,
+    },
+    ColorDepth {
+        kind: ColorKind,
+    },
+    Quality {
+        quality: u32,
+        min: u32,
+        method: &'static str,
+    },
     /// The quality could not be estimated from the tables.
-    QualityUndetermined { min: u32 },
+    QualityUndetermined {
+        min: u32,
+    },
     /// EXIF orientation other than 1.
-    Orientation { value: u16 },
+    Orientation {
+        value: u16,
+    },
     /// The face geometry was not measured (engine unavailable or failed).
-    GeometryUnmeasured { reason: String },
-    FaceCount { count: usize },
-    HeadTop { y: f64, min: f64, max: f64 },
+    GeometryUnmeasured {
+        reason: String,
+    },
+    FaceCount {
+        count: usize,
+    },
+    HeadTop {
+        y: f64,
+        min: f64,
+        max: f64,
+    },
     /// The head reaches the top edge.
     HeadCut,
     HeadTopUnmeasured,
-    EyePosition { left: f64, right: f64, min: f64, max: f64 },
-    FaceWidth { width: f64, min: f64, max: f64 },
+    EyePosition {
+        left: f64,
+        right: f64,
+        min: f64,
+        max: f64,
+    },
+    FaceWidth {
+        width: f64,
+        min: f64,
+        max: f64,
+    },
     FaceWidthUnmeasured,
-    Centered { center_x: f64, expected: f64, tolerance: f64 },
-    HeadTilt { degrees: f64, max: f64 },
+    Centered {
+        center_x: f64,
+        expected: f64,
+        tolerance: f64,
+    },
+    HeadTilt {
+        degrees: f64,
+        max: f64,
+    },
     /// (input problem) A file in a folder that is not an image: not checked.
-    NotImageSkipped { format: String },
+    NotImageSkipped {
+        format: String,
+    },
     /// (input problem) A symbolic link to a folder: not followed.
     SymlinkDirSkipped,
     /// (input problem) A path given that does not exist or cannot be listed.
-    PathUnreadable { detail: String },
+    PathUnreadable {
+        detail: String,
+    },
     /// (input problem) A folder with no files.
     NoFiles,
 }
@@ -118,7 +201,9 @@ impl PhotoMsg {
         use PhotoMsg::*;
         let zh = lang == Lang::Zh;
         match self {
-            Empty => lang.pick("文件为空（0 字节）", "the file is empty (0 bytes)").into(),
+            Empty => lang
+                .pick("文件为空（0 字节）", "the file is empty (0 bytes)")
+                .into(),
             NotAnImage => lang
                 .pick("文件内容不是图像", "the file's content is not an image")
                 .into(),
@@ -182,9 +267,15 @@ impl PhotoMsg {
             }
             FileTooSmall { bytes, min } => {
                 if zh {
-                    format!("文件大小 {bytes} 字节，小于下限 {min} 字节（{}KB）", min / 1024)
+                    format!(
+                        "文件大小 {bytes} 字节，小于下限 {min} 字节（{}KB）",
+                        min / 1024
+                    )
                 } else {
-                    format!("file size {bytes} bytes is below the minimum of {min} bytes ({} KB)", min / 1024)
+                    format!(
+                        "file size {bytes} bytes is below the minimum of {min} bytes ({} KB)",
+                        min / 1024
+                    )
                 }
             }
             FileTooLarge { bytes, max } => {
@@ -220,9 +311,15 @@ impl PhotoMsg {
             }
             DpiMissing { required } => {
                 if zh {
-                    format!("文件未记录分辨率（JFIF 与 EXIF 均无），应为 {} dpi", num(*required))
+                    format!(
+                        "文件未记录分辨率（JFIF 与 EXIF 均无），应为 {} dpi",
+                        num(*required)
+                    )
                 } else {
-                    format!("the file records no density (neither JFIF nor EXIF); {} dpi is required", num(*required))
+                    format!(
+                        "the file records no density (neither JFIF nor EXIF); {} dpi is required",
+                        num(*required)
+                    )
                 }
             }
             DpiWrong {
@@ -232,9 +329,19 @@ impl PhotoMsg {
                 required,
             } => {
                 if zh {
-                    format!("分辨率为 {}x{} dpi（{source}），应为 {} dpi", num(*x), num(*y), num(*required))
+                    format!(
+                        "分辨率为 {}x{} dpi（{source}），应为 {} dpi",
+                        num(*x),
+                        num(*y),
+                        num(*required)
+                    )
                 } else {
-                    format!("density is {}x{} dpi ({source}); {} dpi is required", num(*x), num(*y), num(*required))
+                    format!(
+                        "density is {}x{} dpi ({source}); {} dpi is required",
+                        num(*x),
+                        num(*y),
+                        num(*required)
+                    )
                 }
             }
             DpiConflict {
@@ -250,9 +357,15 @@ impl PhotoMsg {
             }
             ColorDepth { kind } => {
                 if zh {
-                    format!("颜色为{}，应为 24 位真彩色（3 通道、每通道 8 位）", kind.render(lang))
+                    format!(
+                        "颜色为{}，应为 24 位真彩色（3 通道、每通道 8 位）",
+                        kind.render(lang)
+                    )
                 } else {
-                    format!("colour is {}; 24-bit true colour (3 channels of 8 bits) is required", kind.render(lang))
+                    format!(
+                        "colour is {}; 24-bit true colour (3 channels of 8 bits) is required",
+                        kind.render(lang)
+                    )
                 }
             }
             Quality {
@@ -301,13 +414,26 @@ impl PhotoMsg {
             },
             HeadTop { y, min, max } => {
                 if zh {
-                    format!("头顶距上边沿 {} 像素，应在 {}-{} 像素之间", num(*y), num(*min), num(*max))
+                    format!(
+                        "头顶距上边沿 {} 像素，应在 {}-{} 像素之间",
+                        num(*y),
+                        num(*min),
+                        num(*max)
+                    )
                 } else {
-                    format!("head top is {} px from the top edge; it must be {}-{} px", num(*y), num(*min), num(*max))
+                    format!(
+                        "head top is {} px from the top edge; it must be {}-{} px",
+                        num(*y),
+                        num(*min),
+                        num(*max)
+                    )
                 }
             }
             HeadCut => lang
-                .pick("头顶超出图像上边沿（头部被裁切）", "the head is cut off by the top edge")
+                .pick(
+                    "头顶超出图像上边沿（头部被裁切）",
+                    "the head is cut off by the top edge",
+                )
                 .into(),
             HeadTopUnmeasured => lang
                 .pick("无法测量头顶位置", "the head top could not be measured")
@@ -319,16 +445,38 @@ impl PhotoMsg {
                 max,
             } => {
                 if zh {
-                    format!("眼睛距上边沿 {} / {} 像素（左/右），应在 {}-{} 像素之间", num(*left), num(*right), num(*min), num(*max))
+                    format!(
+                        "眼睛距上边沿 {} / {} 像素（左/右），应在 {}-{} 像素之间",
+                        num(*left),
+                        num(*right),
+                        num(*min),
+                        num(*max)
+                    )
                 } else {
-                    format!("eyes are {} / {} px (left/right) from the top edge; they must be {}-{} px", num(*left), num(*right), num(*min), num(*max))
+                    format!(
+                        "eyes are {} / {} px (left/right) from the top edge; they must be {}-{} px",
+                        num(*left),
+                        num(*right),
+                        num(*min),
+                        num(*max)
+                    )
                 }
             }
             FaceWidth { width, min, max } => {
                 if zh {
-                    format!("脸部宽度 {} 像素，应在 {}-{} 像素之间", num(*width), num(*min), num(*max))
+                    format!(
+                        "脸部宽度 {} 像素，应在 {}-{} 像素之间",
+                        num(*width),
+                        num(*min),
+                        num(*max)
+                    )
                 } else {
-                    format!("face width is {} px; it must be {}-{} px", num(*width), num(*min), num(*max))
+                    format!(
+                        "face width is {} px; it must be {}-{} px",
+                        num(*width),
+                        num(*min),
+                        num(*max)
+                    )
                 }
             }
             FaceWidthUnmeasured => lang
@@ -340,16 +488,29 @@ impl PhotoMsg {
                 tolerance,
             } => {
                 if zh {
-                    format!("人像中心在 x={} 像素，应在 {}±{} 像素内（水平居中）", num(*center_x), num(*expected), num(*tolerance))
+                    format!(
+                        "人像中心在 x={} 像素，应在 {}±{} 像素内（水平居中）",
+                        num(*center_x),
+                        num(*expected),
+                        num(*tolerance)
+                    )
                 } else {
                     format!("the face centre is at x={} px; it must be within {}±{} px (horizontally centred)", num(*center_x), num(*expected), num(*tolerance))
                 }
             }
             HeadTilt { degrees, max } => {
                 if zh {
-                    format!("双眼连线倾斜 {:.1}°，超过 {}°（头部歪斜）", degrees, num(*max))
+                    format!(
+                        "双眼连线倾斜 {:.1}°，超过 {}°（头部歪斜）",
+                        degrees,
+                        num(*max)
+                    )
                 } else {
-                    format!("the eye line is tilted {:.1}°, more than {}° (head rolled)", degrees, num(*max))
+                    format!(
+                        "the eye line is tilted {:.1}°, more than {}° (head rolled)",
+                        degrees,
+                        num(*max)
+                    )
                 }
             }
             NotImageSkipped { format } => {
@@ -360,7 +521,10 @@ impl PhotoMsg {
                 }
             }
             SymlinkDirSkipped => lang
-                .pick("指向文件夹的符号链接，未跟随", "a symbolic link to a folder: not followed")
+                .pick(
+                    "指向文件夹的符号链接，未跟随",
+                    "a symbolic link to a folder: not followed",
+                )
                 .into(),
             PathUnreadable { detail } => {
                 if zh {
@@ -369,7 +533,9 @@ impl PhotoMsg {
                     format!("cannot be read ({detail})")
                 }
             }
-            NoFiles => lang.pick("文件夹中没有文件", "the folder has no files").into(),
+            NoFiles => lang
+                .pick("文件夹中没有文件", "the folder has no files")
+                .into(),
         }
     }
 }

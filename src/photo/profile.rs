@@ -323,12 +323,14 @@ mod tests {
 
     #[test]
     fn user_file_errors_name_the_key() {
-        let text = include_str!("profiles/national.toml").replace("min_quality = 60", "min_quality = \"x\"");
+        let text = include_str!("profiles/national.toml")
+            .replace("min_quality = 60", "min_quality = \"x\"");
         match PhotoProfile::parse(&text, Path::new("my.toml")) {
             Err(Error::Policy { key, .. }) => assert_eq!(key, "image.min_quality"),
             other => panic!("{other:?}"),
         }
-        let text = include_str!("profiles/national.toml").replace("formats = [\"jpeg\"]", "formats = [\"gif\"]");
+        let text = include_str!("profiles/national.toml")
+            .replace("formats = [\"jpeg\"]", "formats = [\"gif\"]");
         assert!(PhotoProfile::parse(&text, Path::new("my.toml")).is_err());
         let text = include_str!("profiles/national.toml").replace("[file]", "bogus = 1\n[file]");
         assert!(PhotoProfile::parse(&text, Path::new("my.toml")).is_err());

@@ -249,9 +249,8 @@ mod tests {
     fn computed_reference_equals_imagemagick_arrays() {
         let (h2, s2) = reference_arrays(true);
         let (h1, s1) = reference_arrays(false);
-        let diff = |a: &[i64; 101], b: &[i64; 101]| {
-            (0..101).filter(|&i| a[i] != b[i]).collect::<Vec<_>>()
-        };
+        let diff =
+            |a: &[i64; 101], b: &[i64; 101]| (0..101).filter(|&i| a[i] != b[i]).collect::<Vec<_>>();
         // Report how many entries differ (ImageMagick's arrays were
         // measured from real files; a few entries may differ by rounding).
         let d = [
@@ -329,10 +328,7 @@ mod tests {
         assert_eq!(e.quality, None);
         // No tables, or only slot 1.
         assert_eq!(estimate(&[]).method, Method::Undetermined);
-        assert_eq!(
-            estimate(&[table(1, [1; 64])]).method,
-            Method::Undetermined
-        );
+        assert_eq!(estimate(&[table(1, [1; 64])]).method, Method::Undetermined);
         // 16-bit tables with big values.
         let e = estimate(&[table(0, [1000; 64])]);
         assert_eq!(e.quality, None);
