@@ -1953,6 +1953,12 @@ mod explore {
             };
             let a = crate::photo::annotate::annotate(&img, Some(&f), &Default::default());
             a.save(format!("/tmp/ann/{name}.png")).unwrap();
+            eprintln!(
+                "{name}: annotated png {} B, jpeg q80 {} B, thumb {} B",
+                crate::photo::annotate::png_bytes(&a).len(),
+                crate::photo::html::jpeg_bytes(&a, 80).len(),
+                crate::photo::html::thumbnail_jpeg(&img, 120).len()
+            );
             for s in [0.0f32, 0.7, 1.0, 1.5, 2.0, 3.0] {
                 let b = if s > 0.0 {
                     image::imageops::blur(&img, s)
