@@ -1629,6 +1629,7 @@ mod tests {
             },
             head_top: head,
             head_cut: false,
+            head_top_estimated: false,
             face_width: Some(w),
             face_left_x: None,
             face_right_x: None,

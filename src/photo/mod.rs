@@ -9,7 +9,9 @@
 //! Entry point: [`check_paths`] (files and folders) or [`check_bytes`]
 //! (one file's bytes). Finding codes and decisions: docs/photo.md.
 
+pub mod annotate;
 pub mod check;
+pub mod html;
 pub mod jpeg;
 mod msg;
 pub mod pixels;

@@ -47,6 +47,8 @@ impl ColorKind {
 /// Messages of the photo area, in Chinese and English.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PhotoMsg {
+    /// A finding of the pixel analysis (background, colour, quality).
+    Pixel(crate::photo::pixels::PixelMsg),
     /// The file has zero bytes.
     Empty,
     /// The bytes are not any image format recognised.
@@ -201,6 +203,7 @@ impl PhotoMsg {
         use PhotoMsg::*;
         let zh = lang == Lang::Zh;
         match self {
+            Pixel(m) => m.render(lang),
             Empty => lang
                 .pick("文件为空（0 字节）", "the file is empty (0 bytes)")
                 .into(),
