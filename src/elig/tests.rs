@@ -250,19 +250,30 @@ fn elective_minimum_credits_and_count() {
     assert_eq!(mi["elective_credits_short"], 2);
 }
 
-// ---- no double counting: a course in a group and among electives
+// ---- no double counting: a course in a group and among electives (JSON form)
 #[test]
 fn course_counts_once() {
-    let mut m = mem(&[a_ok("1")], &[]);
-    // 00054 is also an alternative of the foreign-language group
-    m.plans.push_str("A100,会计,专科,10561,00054,管理学原理,6,必考,外语,,,,\n");
-    // passes 00054 only (no English/Japanese) and one other elective
-    m.scores = format!("{SCORE_HDR}\n{}", full_a("1").replace("1,00012,60,,,,,,\n", ""));
+    let plan = r#"{"major_code": "D700", "level": "专科", "courses": [
+        {"code": "00012", "name": "英语(一)", "credits": 7},
+        {"code": "00054", "name": "管理学原理", "credits": 6},
+        {"code": "00058", "name": "市场营销学", "credits": 5}],
+      "required": [{"any_of": ["00012", "00054"], "label": "外语或管理"}],
+      "electives": {"courses": ["00054", "00058"], "min_count": 2}}"#;
+    let c = |e: &str| cand(e, ID1, "D700", "", "专科", "10561", "", "合格");
+    // 1 passes 00054 and 00058 only: 00054 fills the group, one elective is left (1 < 2)
+    // 2 passes all three: 00012 fills the group, both electives count
+    let mut m = mem(&[c("1"), c("2")], &["1,00054,70,,,,,,\n1,00058,70,,,,,,".into(), "2,00054,70,,,,,,\n2,00058,70,,,,,,\n2,00012,70,,,,,,".into()]);
+    m.plans_json = Some(plan.into());
     let r = run_mem(&m, "national", "2022-06", "2022-06-10");
     let i = item(&r, "1");
-    // 00054 satisfies the group; only 00058 is left for the electives (1 < 2)
-    assert!(!i.has_code("elig.required"), "{:?}", i.findings);
-    assert!(i.has_code("elig.elective"));
+    assert_eq!(codes(i), vec!["elig.elective"], "{:?}", i.findings);
+    assert_eq!(i.get("missing").unwrap()["elective_count_short"], 1);
+    assert_eq!(item(&r, "2").verdict, "eligible", "{:?}", item(&r, "2").findings);
+    // a substitution row counts for the replaced course, the substitute's own exam for itself
+    let s = full_a("3").replace("3,00054,70,,,,,,", "3,00054,70,替代,,,2022-01-01,,00012\n3,00054,70,,,,,,").replace("3,00012,60,,,,,,\n", "");
+    let m = mem(&[a_ok("3")], &[s]);
+    let r = run_mem(&m, "national", "2022-06", "2022-06-10");
+    assert_eq!(item(&r, "3").verdict, "eligible", "{:?}", item(&r, "3").findings);
 }
 
 // ---- elig.total_credits
@@ -397,7 +408,7 @@ fn mechanical_needs_two_certificates() {
 fn already_graduated_same_major_only() {
     let mut m = mem(&[a_ok("1"), cand("2", ID2, "A100", "会计", "专科", "10561", "", "合格"), cand("3", "440524800101001", "A100", "会计", "专科", "10561", "", "合格")], &[full_a("1"), full_a("2"), full_a("3")]);
     // 1: by exam number, same major; 2: by ID, other major; 3: by the 18-digit form of its 15-digit ID
-    m.graduates = Some(format!("准考证号,证件号码,专业代码,毕业年月\n1,,A100,2019-06\n,{ID2},B200,2018-12\n,440524198001010012,A100,2017-06"));
+    m.graduates = Some(format!("准考证号,证件号码,专业代码,毕业年月\n1,,A100,2019-06\n,{ID2},B200,2018-12\n,440524198001010013,A100,2017-06"));
     let r = run_mem(&m, "national", "2022-06", "2022-06-10");
     assert_eq!(codes(item(&r, "1")), vec!["elig.already_graduated"]);
     assert_eq!(item(&r, "2").verdict, "eligible");
@@ -450,8 +461,9 @@ fn guangdong_cutoff_may_first_for_june() {
     for e in ["2", "3"] {
         let i = item(&r, e);
         assert_eq!(i.verdict, "ineligible", "{e}");
-        assert_eq!(codes(i), vec!["elig.required", "elig.deadline"], "{e}");
-        assert_eq!(i.findings[1].expected, "< 2022-05-01");
+        // 00041 (5 credits) is missing, so the total (26 < 30) falls short too
+        assert_eq!(codes(i), vec!["elig.required", "elig.total_credits", "elig.deadline"], "{e}");
+        assert_eq!(i.findings[2].expected, "< 2022-05-01");
     }
     // no approval date: a person must confirm it
     assert_eq!(item(&r, "4").verdict, "review");
@@ -491,7 +503,7 @@ fn substitution_counts_for_replaced_course_only_in_allowed_groups() {
     let r = run_mem(&m, "anhui", "2023-06", "2023-06-20");
     assert_eq!(item(&r, "1").verdict, "eligible");
     let i = item(&r, "2");
-    assert_eq!(codes(i), vec!["elig.required"]);
+    assert_eq!(codes(i), vec!["elig.required", "elig.total_credits"]);
     assert!(i.get("missing").unwrap()["required"][0]["not_counted"].is_array());
     // national: no restriction
     let r = run_mem(&m, "national", "2023-06", "2023-06-20");
