@@ -215,6 +215,7 @@ fn group_sheet(
                 };
                 write_cell(ws, row, i as u16, &cell, &st.base)?;
             }
+            ws.set_row_height(row, 18.0).map_err(xlsx_err)?;
             row += 1;
         }
         if divided {
