@@ -886,3 +886,227 @@ fn preview_files() {
         }
     }
 }
+
+// ------------------------------------------------------ from files (fixtures)
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/roster")
+        .join(name)
+}
+
+fn fixture_inputs() -> Inputs {
+    Inputs {
+        candidates: fixture("candidates.csv"),
+        eligibility: Some(fixture("eligibility.json")),
+        scores: Some(fixture("scores.csv")),
+        offices: None,
+        read: Default::default(),
+    }
+}
+
+#[test]
+fn graduates_from_files() {
+    let r = graduates(&fixture_inputs(), &Options::default()).unwrap();
+    let rep = r.to_report(Lang::Zh);
+    let j = rep.to_json(Lang::Zh);
+    let listed: Vec<&str> = j["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["verdict"] == "listed")
+        .map(|i| i["exam_no"].as_str().unwrap())
+        .collect();
+    // 中山大学 before 华南师范大学 (sorted), rows by admission number
+    assert_eq!(listed, ["010120100001", "010120100005", "010120100003"]);
+    let ex: Vec<(&str, &str)> = j["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["verdict"] == "error")
+        .map(|i| {
+            (
+                i["exam_no"].as_str().unwrap(),
+                i["findings"][0]["measured"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ex,
+        [
+            ("010120100002", "ineligible"),
+            ("010120100004", "review"),
+            ("010120100006", "absent")
+        ]
+    );
+    // the eligible result without a candidate row
+    assert_eq!(j["input_errors"][0]["code"], "roster.not_in_candidates");
+    assert_eq!(j["input_errors"][0]["row"], 6);
+    assert_eq!(rep.exit_code(), 1);
+    // gender from the ID number when the column is empty
+    let wang = j["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["exam_no"] == "010120100003")
+        .unwrap();
+    assert_eq!(wang["gender"], "男");
+    assert_eq!(wang["id_no"], "440106********0039");
+    // csv neutralises the formula-like name
+    let csv = String::from_utf8(crate::render::to_csv(&rep, Lang::Zh, true)).unwrap();
+    assert!(csv.contains("'=1+1"));
+    assert!(csv.starts_with('\u{feff}'));
+    // xlsx too
+    let mut x = xlsx_open(r.to_xlsx(Lang::Zh).unwrap());
+    assert_eq!(
+        x.sheet_names(),
+        [
+            "中山大学",
+            "华南师范大学",
+            "汇总",
+            "未列入名单",
+            "input_errors"
+        ]
+    );
+    let flat: Vec<String> = sheet_rows(&mut x, "中山大学")
+        .iter()
+        .flatten()
+        .map(cell_text)
+        .collect();
+    assert!(flat.contains(&"'=1+1".to_string()));
+    assert!(flat.contains(&"010120100001".to_string()));
+}
+
+#[test]
+fn graduates_bad_eligibility_file() {
+    let mut i = fixture_inputs();
+    i.eligibility = Some(fixture("candidates.csv"));
+    let e = graduates(&i, &Options::default()).unwrap_err();
+    assert!(e.to_string().contains("candidates.csv"), "{e}");
+    i.eligibility = Some(fixture("missing.json"));
+    assert!(matches!(
+        graduates(&i, &Options::default()),
+        Err(crate::Error::Io { .. })
+    ));
+}
+
+#[test]
+fn exemptions_from_files() {
+    let r = exemptions(&fixture_inputs(), &Options::default()).unwrap();
+    let j = r.to_report(Lang::Zh).to_json(Lang::Zh);
+    let rows: Vec<(&str, &str, &str, &str)> = j["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["school"].as_str().unwrap(),
+                i["exam_no"].as_str().unwrap(),
+                i["course_code"].as_str().unwrap(),
+                i["approved_date"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("中山大学", "010120100001", "00015", "2023-05-20"),
+            ("中山大学", "010120100001", "00018", "2023-05-21"),
+            ("华南师范大学", "010120100003", "00018", "2023-05-22"),
+        ]
+    );
+    assert_eq!(
+        j["results"][0]["certificate"],
+        "全国英语等级考试（PETS）三级"
+    );
+    assert_eq!(j["summary"]["not_approved"], 1);
+    assert_eq!(j["summary"]["not_candidates"], 1);
+    // the repeated exemption row is a warning; exit 0
+    assert_eq!(j["input_errors"][0]["code"], "roster.duplicate");
+    assert_eq!(j["input_errors"][0]["severity"], "warning");
+    assert_eq!(j["input_errors"][0]["row"], 8);
+    assert_eq!(r.to_report(Lang::Zh).exit_code(), 0);
+    // scores are required
+    let mut i = fixture_inputs();
+    i.scores = None;
+    assert!(matches!(
+        exemptions(&i, &Options::default()),
+        Err(crate::Error::Usage(_))
+    ));
+}
+
+#[test]
+fn reception_from_files_with_builtin_schedule() {
+    let p = crate::policy::Policy::builtin("guangdong").unwrap();
+    let r = reception(&fixture_inputs(), &p, &Options::default()).unwrap();
+    let names: Vec<&str> = r.groups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["天河区", "番禺区"]);
+    assert_eq!(r.groups[0].rows(), 2);
+    let codes: Vec<(&str, &str)> = r
+        .excluded
+        .iter()
+        .map(|i| {
+            (
+                i.get("exam_no").unwrap().as_str().unwrap(),
+                i.findings[0].code,
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("010120100003", "roster.office_not_allowed"),
+            ("010120100004", "roster.office_missing"),
+            ("010120100005", "roster.office_unknown"),
+        ]
+    );
+    assert_eq!(r.to_report(Lang::Zh).exit_code(), 1);
+}
+
+#[test]
+fn reception_from_offices_table() {
+    let p = crate::policy::Policy::builtin("anhui").unwrap();
+    let mut i = fixture_inputs();
+    i.offices = Some(fixture("offices.csv"));
+    let r = reception(&i, &p, &Options::default()).unwrap();
+    // every candidate chose a Guangzhou office: none is in this table
+    assert!(r.groups.is_empty());
+    assert_eq!(r.excluded.len(), 6);
+    assert!(r.excluded.iter().all(|i| matches!(
+        i.findings[0].code,
+        "roster.office_unknown" | "roster.office_missing"
+    )));
+    // the repeated area is an input error
+    assert_eq!(r.input_errors[0].code, "roster.duplicate");
+    assert_eq!(r.input_errors[0].row, Some(5));
+    // the table itself
+    let (sched, _) =
+        input::read_offices(&fixture("offices.csv"), &Default::default(), &p.reception).unwrap();
+    assert_eq!(sched.offices.len(), 2);
+    assert_eq!(sched.offices[0].dates, ["6月1日", "6月3日"]);
+    assert_eq!(sched.offices[0].phones, ["0551-1234567", "0551-7654321"]);
+    assert_eq!(sched.offices[0].hours.as_deref(), Some("8:30-11:30"));
+    assert_eq!(sched.offices[1].hours, None);
+    let mut c = cand("010120100001", "张三", "安徽大学", "C050207");
+    c.office = Some("蜀山区".into());
+    let r = build_reception(&[c], &sched, &Options::default());
+    assert_eq!(r.groups[0].name, "蜀山区");
+}
+
+#[test]
+fn duplicate_candidate_rows() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("c.csv");
+    std::fs::write(
+        &p,
+        "准考证号,姓名,证件号码,专业代码,主考学校\n010120100001,张三,440106199001010013,C050207,中山大学\n,无号,440106199001010013,C050207,中山大学\n010120100001,张三,440106199001010013,C050207,中山大学\n010120100001,张三,440106199001010013,B020301,中山大学\n",
+    )
+    .unwrap();
+    let (c, problems) = input::read_candidates(&p, &Default::default()).unwrap();
+    assert_eq!(c.len(), 2);
+    let codes: Vec<(&str, Option<usize>)> = problems.iter().map(|p| (p.code, p.row)).collect();
+    assert_eq!(
+        codes,
+        [("roster.input", Some(3)), ("roster.duplicate", Some(4))]
+    );
+}
