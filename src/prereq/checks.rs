@@ -124,7 +124,7 @@ impl DateVal {
             };
         }
         let parts: Vec<&str> = t
-            .split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月' | ' '))
+            .split(['-', '/', '.', '年', '月', ' '])
             .filter(|p| !p.is_empty())
             .collect();
         if parts.iter().any(|p| !p.chars().all(|c| c.is_ascii_digit())) {
@@ -1257,13 +1257,14 @@ pub struct EligEntry {
 /// batch's eligibility result.
 pub fn check_concurrent(
     adm: Option<&str>,
-    lookup: Option<&dyn Fn(&str) -> Option<EligEntry>>,
+    candidate_name: &str,
+    eligibility: Option<&std::collections::HashMap<String, EligEntry>>,
 ) -> Vec<Finding> {
     const C: &str = "prereq.concurrent";
     let Some(adm) = adm.map(compact).filter(|s| !s.is_empty()) else {
         return vec![]; // prereq.proof_code reports the missing number
     };
-    let Some(lookup) = lookup else {
+    let Some(eligibility) = eligibility else {
         return vec![f(
             C,
             Severity::Warning,
@@ -1271,7 +1272,7 @@ pub fn check_concurrent(
         )
         .measured(adm)];
     };
-    match lookup(&adm) {
+    match eligibility.get(&adm) {
         None => vec![f(
             C,
             Severity::Error,
@@ -1279,6 +1280,20 @@ pub fn check_concurrent(
         )
         .measured(adm)],
         Some(e) => {
+            if let Some(n) = e.name.as_deref().filter(|n| !n.trim().is_empty()) {
+                if name_key(n) != name_key(candidate_name) {
+                    return vec![f(
+                        C,
+                        Severity::Error,
+                        PrereqMsg::ConcurrentOtherPerson {
+                            adm: adm.clone(),
+                            name: n.trim().into(),
+                        },
+                    )
+                    .measured(n.trim())
+                    .expected(candidate_name.trim())];
+                }
+            }
             if let Some(l) = e.level.as_deref().filter(|l| !l.trim().is_empty()) {
                 if Level::parse(l) != Some(Level::Associate) {
                     return vec![f(

@@ -344,15 +344,17 @@ fn check_record(
         id.changed,
     ));
     if proof == Some(Proof::Concurrent) {
-        let lookup =
-            elig.map(|e| move |adm: &str| -> Option<EligEntry> { e.entries.get(adm).cloned() });
-        let lf: Option<&dyn Fn(&str) -> Option<EligEntry>> = lookup
-            .as_ref()
-            .map(|l| l as &dyn Fn(&str) -> Option<EligEntry>);
-        fs.extend(checks::check_concurrent(p.proof_code.as_deref(), lf));
+        fs.extend(checks::check_concurrent(
+            p.proof_code.as_deref(),
+            &cand.name,
+            elig.map(|e| &e.entries),
+        ));
     }
     (fs, online, proof)
 }
+
+/// One checked record: findings, online code, proof kind, the record.
+type Checked<'a> = (Vec<Finding>, Option<String>, Option<Proof>, &'a PriorRec);
 
 /// Runs `prereq verify`.
 pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> Result<Report> {
@@ -471,8 +473,7 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
                     .with_extra("proof", Value::Null);
             }
             Some(recs) => {
-                let mut best: Option<(Vec<Finding>, Option<String>, Option<Proof>, &PriorRec)> =
-                    None;
+                let mut best: Option<Checked<'_>> = None;
                 for p in recs {
                     let (fs, link, proof) = check_record(c, p, &ctx, inputs.eligibility.as_ref());
                     let better = match &best {

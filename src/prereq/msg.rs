@@ -149,6 +149,8 @@ pub enum PrereqMsg {
     ConcurrentReview { adm: String },
     /// The admission number in the eligibility result is not a 专科 one.
     ConcurrentNotAssociate { adm: String, level: String },
+    /// The admission number belongs to someone else (name differs).
+    ConcurrentOtherPerson { adm: String, name: String },
     /// Concurrent 专科 confirmed eligible in this batch.
     ConcurrentConfirmed { adm: String },
     /// Input: a prior row whose exam_no is not a candidate.
@@ -584,6 +586,13 @@ impl PrereqMsg {
                     format!("准考证号 {adm} 在毕业审核结果中的层次为「{level}」，不是专科")
                 } else {
                     format!("admission number {adm} has level \"{level}\" in the eligibility result, not 专科")
+                }
+            }
+            ConcurrentOtherPerson { adm, name } => {
+                if zh {
+                    format!("专科准考证号 {adm} 在毕业审核结果中属于「{name}」，不是本人")
+                } else {
+                    format!("专科 admission number {adm} belongs to \"{name}\" in the eligibility result, not to this candidate")
                 }
             }
             ConcurrentConfirmed { adm } => {

@@ -707,6 +707,9 @@ fn concurrent_self_taught_associate() {
         "prereq.concurrent",
         Severity::Error
     ));
+    let mut other = elig("eligible", "专科");
+    other.entries.get_mut("013419100123").unwrap().name = Some("李四".into());
+    assert!(has(&go(Some(other)), "prereq.concurrent", Severity::Error));
     let it = go(None);
     assert!(has(&it, "prereq.concurrent", Severity::Warning));
     assert_eq!(it.verdict, "review");
