@@ -233,7 +233,16 @@ pub fn parse_eligibility(text: &str, path: &Path) -> Result<EligibilityResult> {
             verdict,
             level: text_of(r.get("level").or_else(|| r.get("层次"))),
         };
-        entries.entry(e.exam_no.clone()).or_insert(e);
+        // Someone applying for 专科 and 本科 in one batch may be listed twice:
+        // the 专科 entry is the one a concurrent admission number refers to.
+        let is_assoc =
+            |e: &EligEntry| e.level.as_deref().and_then(Level::parse) == Some(Level::Associate);
+        match entries.get(&e.exam_no) {
+            Some(old) if is_assoc(old) || !is_assoc(&e) => {}
+            _ => {
+                entries.insert(e.exam_no.clone(), e);
+            }
+        }
     }
     Ok(EligibilityResult { batch, entries })
 }
@@ -385,12 +394,17 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
     report.input_errors.extend(inputs.problems.iter().cloned());
 
     // Candidates by exam number (first row wins).
+    let keys: Vec<String> = inputs
+        .candidates
+        .iter()
+        .map(|c| checks::compact(&c.exam_no))
+        .collect();
     let mut by_no: HashMap<&str, usize> = HashMap::new();
     for (i, c) in inputs.candidates.iter().enumerate() {
-        if c.exam_no.is_empty() {
+        if keys[i].is_empty() {
             continue;
         }
-        if by_no.contains_key(c.exam_no.as_str()) {
+        if by_no.contains_key(keys[i].as_str()) {
             report.input_errors.push(InputProblem {
                 file: inputs.candidates_path.clone(),
                 row: (c.row > 0).then_some(c.row),
@@ -404,11 +418,11 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
             });
             continue;
         }
-        by_no.insert(c.exam_no.as_str(), i);
+        by_no.insert(keys[i].as_str(), i);
     }
-    let mut prior_of: HashMap<&str, Vec<&PriorRec>> = HashMap::new();
+    let mut prior_of: HashMap<usize, Vec<&PriorRec>> = HashMap::new();
     for p in &inputs.prior {
-        if !by_no.contains_key(p.exam_no.as_str()) {
+        let Some(&ci) = by_no.get(checks::compact(&p.exam_no).as_str()) else {
             report.input_errors.push(InputProblem {
                 file: inputs.prior_path.clone(),
                 row: (p.row > 0).then_some(p.row),
@@ -421,8 +435,8 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
                 .into(),
             });
             continue;
-        }
-        prior_of.entry(p.exam_no.as_str()).or_default().push(p);
+        };
+        prior_of.entry(ci).or_default().push(p);
     }
 
     let (mut skipped_not_bachelor, mut skipped_unknown) = (0usize, 0usize);
@@ -430,7 +444,7 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
     order.sort_unstable();
     for i in order {
         let c = &inputs.candidates[i];
-        let records = prior_of.get(c.exam_no.as_str());
+        let records = prior_of.get(&i);
         let assumed = match is_bachelor(c.level.as_deref()) {
             Some(true) => false,
             Some(false) => {

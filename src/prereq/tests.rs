@@ -180,6 +180,22 @@ fn only_bachelor_applicants_are_checked() {
 }
 
 #[test]
+fn exam_numbers_match_after_normalising() {
+    let mut p = prior("A1");
+    p.exam_no = " Ａ1 ".into();
+    let r = run_with(
+        vec![cand("A1")],
+        vec![p],
+        "anhui",
+        "2023-06",
+        "2023-06-08",
+        |_, _| {},
+    );
+    assert!(r.input_errors.is_empty());
+    assert_eq!(r.results[0].verdict, "verified");
+}
+
+#[test]
 fn best_of_several_records() {
     let mut bad = prior("A1");
     bad.prior_level = Some("中专".into());
