@@ -4,6 +4,7 @@
 use super::*;
 use crate::idno::check_char;
 use crate::msg::Lang;
+use crate::table::ReadOptions;
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -894,4 +895,54 @@ mod prop {
             prop_assert!(is_regular);
         }
     }
+}
+
+// ---- the committed fixtures, read through the table reader
+#[test]
+fn fixtures_end_to_end() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prereq");
+    let inp = PrereqInputs::read(
+        &dir.join("candidates.csv"),
+        &dir.join("prior.csv"),
+        Some(&dir.join("eligibility.json")),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let mut o = PrereqOptions::new(d("2023-06-10"));
+    o.batch = Some("2023-06".parse().unwrap());
+    o.as_of_given = true;
+    let r = verify(&inp, &Policy::builtin("anhui").unwrap(), &o).unwrap();
+    let got: Vec<(String, &str)> = r
+        .results
+        .iter()
+        .map(|i| {
+            (
+                i.get("exam_no").unwrap().as_str().unwrap().to_string(),
+                i.verdict,
+            )
+        })
+        .collect();
+    let want = [
+        ("013423100001", "verified"),
+        ("013423100002", "rejected"),
+        ("013423100003", "rejected"),
+        ("013423100004", "rejected"),
+        ("013423100005", "review"),
+        ("013423100007", "verified"),
+    ];
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for ((g, v), (w, wv)) in got.iter().zip(want) {
+        assert_eq!((g.as_str(), *v), (w, wv));
+    }
+    assert!(r.results[1].has_code("prereq.level"));
+    assert!(r.results[2].has_code("prereq.cutoff"));
+    assert!(r.results[3].has_code("prereq.missing"));
+    assert!(r.results[4].has_code("prereq.original_required"));
+    assert_eq!(
+        r.results[0].get("verification_link").unwrap(),
+        "https://www.chsi.com.cn/xlcx/bg.do?vcode=090888693519&srcid=bgcx"
+    );
+    assert_eq!(r.summary()["skipped_not_bachelor"], 1);
+    assert!(r.input_errors.is_empty(), "{:?}", r.input_errors);
+    assert_eq!(r.exit_code(), 1);
 }
