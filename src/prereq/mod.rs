@@ -484,7 +484,9 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
                     .with_extra("id_no", json!(id_shown))
                     .with_extra("prior_level", Value::Null)
                     .with_extra("prior_school", Value::Null)
-                    .with_extra("proof", Value::Null);
+                    .with_extra("proof", Value::Null)
+                    .with_extra("prior_records", json!(0))
+                    .with_extra("level_assumed", json!(false));
             }
             Some(recs) => {
                 let mut best: Option<Checked<'_>> = None;
@@ -498,18 +500,7 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
                         best = Some((fs, link, proof, p));
                     }
                 }
-                let (mut fs, link, proof, p) = best.expect("at least one record");
-                if recs.len() > 1 {
-                    fs.push(Finding::info(
-                        "prereq.missing",
-                        PrereqMsg::OtherRecords {
-                            count: recs.len() - 1,
-                        },
-                    ));
-                }
-                if assumed {
-                    fs.insert(0, Finding::info("prereq.missing", PrereqMsg::LevelAssumed));
-                }
+                let (fs, link, proof, p) = best.expect("at least one record");
                 let v = verdict_of(&fs);
                 item = Item::new(v, v == "verified");
                 item.findings = fs;
@@ -521,7 +512,9 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
                     .with_extra("id_no", json!(id_shown))
                     .with_extra("prior_level", json!(p.prior_level))
                     .with_extra("prior_school", json!(p.prior_school))
-                    .with_extra("proof", json!(proof.map(Proof::key)));
+                    .with_extra("proof", json!(proof.map(Proof::key)))
+                    .with_extra("prior_records", json!(recs.len()))
+                    .with_extra("level_assumed", json!(assumed));
             }
         }
         let mut keyed = Item::new(item.verdict, item.ok)

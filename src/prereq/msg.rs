@@ -29,10 +29,6 @@ impl Side {
 pub enum PrereqMsg {
     /// No prior-education record for a bachelor applicant.
     MissingRecord,
-    /// Further prior records of the same candidate that were not used.
-    OtherRecords { count: usize },
-    /// Candidate level empty; checked because a prior record exists.
-    LevelAssumed,
     /// Prior level below 专科.
     LevelBelow { level: String },
     /// Prior level text not recognised.
@@ -179,20 +175,6 @@ impl PrereqMsg {
                     "本科毕业申请人没有前置学历信息（须登记专科或专科以上学历并经查验）".into()
                 } else {
                     "bachelor applicant without a prior-education record (a 专科-or-higher diploma must be registered and verified)".into()
-                }
-            }
-            OtherRecords { count } => {
-                if zh {
-                    format!("另有 {count} 条前置学历记录未采用（取结论最好的一条）")
-                } else {
-                    format!("{count} further prior-education record(s) not used (the best one is reported)")
-                }
-            }
-            LevelAssumed => {
-                if zh {
-                    "考生层次为空；因有前置学历记录，按本科申请人核查".into()
-                } else {
-                    "candidate level empty; checked as a bachelor applicant because a prior-education record exists".into()
                 }
             }
             LevelBelow { level } => {

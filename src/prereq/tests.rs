@@ -175,8 +175,10 @@ fn only_bachelor_applicants_are_checked() {
     assert_eq!(r.input_errors.len(), 1);
     assert_eq!(r.input_errors[0].row, Some(2));
     assert!(r.input_errors[0].render(Lang::En).contains("X9"));
-    // U2 is checked and still verified (the assumption is information)
+    // U2 is checked and still verified; the assumption is recorded
     assert_eq!(r.results[1].verdict, "verified");
+    assert_eq!(r.results[1].get("level_assumed").unwrap(), true);
+    assert_eq!(r.results[0].get("level_assumed").unwrap(), false);
     assert_eq!(r.exit_code(), 0);
 }
 
