@@ -330,17 +330,8 @@ pub fn check_level(
                 // The concurrent 专科 is by definition 专科 (000_… 二(二)4).
                 (vec![], Some(Level::Associate))
             } else if let Some(l) = from_certificate {
-                (
-                    vec![f(
-                        C,
-                        Severity::Info,
-                        PrereqMsg::LevelFromCertificate {
-                            level: l.zh().into(),
-                        },
-                    )
-                    .measured(l.zh())],
-                    Some(l),
-                )
+                // Level empty: the certificate number's level code says it.
+                (vec![], Some(l))
             } else {
                 (vec![f(C, Severity::Warning, PrereqMsg::LevelMissing)], None)
             }
@@ -406,34 +397,12 @@ pub fn check_cutoff(
     };
     let (first, last) = d.range();
     let Some(cut) = ctx.diploma_by else {
-        // No cut-off in the policy: only a date not reached yet is open.
-        if first > ctx.as_of {
-            return vec![f(
-                C,
-                Severity::Info,
-                PrereqMsg::NotYetObtained {
-                    graduated: d.show(),
-                    cutoff: "-".into(),
-                },
-            )
-            .measured(d.show())];
-        }
+        // No cut-off in the policy.
         return vec![];
     };
     let show = d.show();
     if last <= cut {
-        if first > ctx.as_of {
-            return vec![f(
-                C,
-                Severity::Info,
-                PrereqMsg::NotYetObtained {
-                    graduated: show.clone(),
-                    cutoff: cut.to_string(),
-                },
-            )
-            .measured(show)
-            .expected(cut.to_string())];
-        }
+        // A date not reached yet is fine: the policy admits diplomas up to the cut-off.
         return vec![];
     }
     let limit = ctx.late_diploma_by.filter(|l| *l > cut);
@@ -728,10 +697,6 @@ pub fn check_identity(
             } else {
                 doc_key(e) == doc_key(p)
             };
-            if same && gb && idno::normalize(e) != idno::normalize(p) {
-                out.findings
-                    .push(f(M, Severity::Info, PrereqMsg::IdMatchedUpgraded));
-            }
             Some((!same, e, p))
         }
     };
@@ -868,78 +833,58 @@ pub fn check_certificate(
     prior_level: Option<&str>,
     proof: Option<Proof>,
     ctx: CertCtx,
-) -> (Vec<Finding>, Option<Level>) {
+) -> CertOutcome {
     const C: &str = "prereq.certificate_no";
+    let done = |findings: Vec<Finding>, form: Option<&'static str>| CertOutcome {
+        findings,
+        level: None,
+        form,
+    };
     if proof == Some(Proof::Concurrent) {
-        return (vec![], None);
+        return done(vec![], None);
     }
     let raw = certificate_no.map(str::trim).filter(|s| !s.is_empty());
     let Some(raw) = raw else {
         if proof == Some(Proof::Foreign) {
-            return (vec![], None);
+            return done(vec![], None);
         }
         if let Some(late) = ctx.pending_until {
-            return (
-                vec![f(
-                    C,
-                    Severity::Warning,
-                    PrereqMsg::CertPending {
-                        late_by: late.to_string(),
-                    },
-                )],
-                None,
-            );
+            let m = PrereqMsg::CertPending {
+                late_by: late.to_string(),
+            };
+            return done(vec![f(C, Severity::Warning, m)], None);
         }
-        return (vec![f(C, Severity::Warning, PrereqMsg::CertMissing)], None);
+        return done(vec![f(C, Severity::Warning, PrereqMsg::CertMissing)], None);
     };
     if proof == Some(Proof::Foreign) {
-        return (
-            vec![f(C, Severity::Info, PrereqMsg::CertForeign).measured(raw)],
-            None,
-        );
+        // A foreign diploma's number has no Chinese structure.
+        return done(vec![], Some("foreign"));
     }
     let c = compact(raw);
     let grad = graduated_on.and_then(DateVal::parse);
     let plevel = prior_level.and_then(Level::parse);
     let plevel_text = prior_level.map(str::trim).unwrap_or("");
     // Before electronic registration (2001) numbers had no national form.
-    if let Some(g) = grad {
-        if g.year() < 2001 {
-            return (
-                vec![f(
-                    C,
-                    Severity::Info,
-                    PrereqMsg::CertOlderForm { value: c.clone() },
-                )
-                .measured(c)],
-                None,
-            );
-        }
+    if grad.is_some_and(|g| g.year() < 2001) {
+        return done(vec![], Some("pre_2001"));
     }
-    let form = cert_form(&c, ctx.as_of);
     let mut out = Vec::new();
-    let (year, level, heuristic) = match form {
-        CertForm::Regular { year, level, .. } => (Some(year), level, false),
-        CertForm::Regular17 { year, level } => {
-            out.push(
-                f(
-                    C,
-                    Severity::Info,
-                    PrereqMsg::CertOlderForm { value: c.clone() },
-                )
-                .measured(c.clone()),
-            );
-            (Some(year), level, true)
+    let (year, level, heuristic, form) = match cert_form(&c, ctx.as_of) {
+        CertForm::Regular {
+            year,
+            level,
+            type_code,
+        } => {
+            let form = match type_code {
+                1 => "regular",
+                5 => "adult",
+                6 => "self_taught",
+                _ => "online",
+            };
+            (Some(year), level, false, form)
         }
+        CertForm::Regular17 { year, level } => (Some(year), level, true, "regular_17"),
         CertForm::SelfTaught17 { year2 } => {
-            out.push(
-                f(
-                    C,
-                    Severity::Info,
-                    PrereqMsg::CertSelfTaught { value: c.clone() },
-                )
-                .measured(c.clone()),
-            );
             if let Some(g) = grad {
                 if (g.year() % 100) as u32 != year2 {
                     out.push(
@@ -958,21 +903,17 @@ pub fn check_certificate(
                     );
                 }
             }
-            return (out, None);
+            return done(out, Some("self_taught_17"));
         }
         CertForm::Unknown => {
-            return (
-                vec![f(
-                    C,
-                    Severity::Warning,
-                    PrereqMsg::CertUnrecognised { value: c.clone() },
-                )
-                .measured(c)
-                .expected(
-                    "18 位：学校代码5 + 办学类型1 + 年份4 + 层次2 (05 本科/06 专科) + 序号6",
-                )],
-                None,
-            );
+            let finding = f(
+                C,
+                Severity::Warning,
+                PrereqMsg::CertUnrecognised { value: c.clone() },
+            )
+            .measured(c)
+            .expected("18 位：学校代码5 + 办学类型1 + 年份4 + 层次2 (05 本科/06 专科) + 序号6");
+            return done(vec![finding], Some("unrecognised"));
         }
     };
     let sev = if heuristic {
@@ -1016,7 +957,24 @@ pub fn check_certificate(
             );
         }
     }
-    (out, level)
+    CertOutcome {
+        findings: out,
+        level,
+        form: Some(form),
+    }
+}
+
+/// Result of [`check_certificate`].
+#[derive(Debug, Default)]
+pub struct CertOutcome {
+    pub findings: Vec<Finding>,
+    /// The level the number encodes, when recognised.
+    pub level: Option<Level>,
+    /// What the number was recognised as: `regular`, `adult`, `self_taught`,
+    /// `online` (18-digit forms by type digit 1/5/6/7), `regular_17`,
+    /// `self_taught_17`, `pre_2001`, `foreign`, `unrecognised`; `None` when
+    /// there is no number.
+    pub form: Option<&'static str>,
 }
 
 /// `prereq.proof_code`: the code's form for its proof kind. Returns the
@@ -1309,12 +1267,7 @@ pub fn check_concurrent(
                 }
             }
             match e.verdict.trim() {
-                "eligible" | "可以毕业" => vec![f(
-                    C,
-                    Severity::Info,
-                    PrereqMsg::ConcurrentConfirmed { adm: adm.clone() },
-                )
-                .measured("eligible")],
+                "eligible" | "可以毕业" => vec![],
                 "review" | "待核查" => vec![f(
                     C,
                     Severity::Warning,

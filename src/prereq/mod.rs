@@ -292,7 +292,7 @@ fn check_record(
     p: &PriorRec,
     ctx: &RunCtx,
     elig: Option<&EligibilityResult>,
-) -> (Vec<Finding>, Option<String>, Option<Proof>) {
+) -> Checked {
     let mut fs = Vec::new();
     // The fresh-graduate grace, while it runs.
     let pending_until = ctx.dates.late_diploma_by.filter(|l| ctx.as_of <= *l);
@@ -314,7 +314,7 @@ fn check_record(
         ctx.unmask,
     );
 
-    let (cf, cert_level) = checks::check_certificate(
+    let cert = checks::check_certificate(
         p.certificate_no.as_deref(),
         p.graduated_on.as_deref(),
         p.prior_level.as_deref(),
@@ -324,7 +324,7 @@ fn check_record(
             pending_until,
         },
     );
-    let (lf, _) = checks::check_level(p.prior_level.as_deref(), cert_level, proof);
+    let (lf, _) = checks::check_level(p.prior_level.as_deref(), cert.level, proof);
     fs.extend(lf);
     fs.extend(checks::check_cutoff(
         p.graduated_on.as_deref(),
@@ -337,7 +337,7 @@ fn check_record(
         },
     ));
     fs.extend(id.findings);
-    fs.extend(cf);
+    fs.extend(cert.findings);
     fs.append(&mut pf);
     fs.extend(checks::check_expiry(
         p.proof_valid_until.as_deref(),
@@ -359,11 +359,16 @@ fn check_record(
             elig.map(|e| &e.entries),
         ));
     }
-    (fs, online, proof)
+    (fs, online, proof, cert.form)
 }
 
-/// One checked record: findings, online code, proof kind, the record.
-type Checked<'a> = (Vec<Finding>, Option<String>, Option<Proof>, &'a PriorRec);
+/// One checked record: findings, online code, proof kind, certificate form.
+type Checked = (
+    Vec<Finding>,
+    Option<String>,
+    Option<Proof>,
+    Option<&'static str>,
+);
 
 /// Runs `prereq verify`.
 pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> Result<Report> {
@@ -485,22 +490,23 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
                     .with_extra("prior_level", Value::Null)
                     .with_extra("prior_school", Value::Null)
                     .with_extra("proof", Value::Null)
+                    .with_extra("certificate_form", Value::Null)
                     .with_extra("prior_records", json!(0))
                     .with_extra("level_assumed", json!(false));
             }
             Some(recs) => {
-                let mut best: Option<Checked<'_>> = None;
+                let mut best: Option<(Checked, &PriorRec)> = None;
                 for p in recs {
-                    let (fs, link, proof) = check_record(c, p, &ctx, inputs.eligibility.as_ref());
+                    let checked = check_record(c, p, &ctx, inputs.eligibility.as_ref());
                     let better = match &best {
                         None => true,
-                        Some((bf, ..)) => rank(verdict_of(&fs)) < rank(verdict_of(bf)),
+                        Some((b, _)) => rank(verdict_of(&checked.0)) < rank(verdict_of(&b.0)),
                     };
                     if better {
-                        best = Some((fs, link, proof, p));
+                        best = Some((checked, p));
                     }
                 }
-                let (fs, link, proof, p) = best.expect("at least one record");
+                let ((fs, link, proof, form), p) = best.expect("at least one record");
                 let v = verdict_of(&fs);
                 item = Item::new(v, v == "verified");
                 item.findings = fs;
@@ -513,6 +519,7 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
                     .with_extra("prior_level", json!(p.prior_level))
                     .with_extra("prior_school", json!(p.prior_school))
                     .with_extra("proof", json!(proof.map(Proof::key)))
+                    .with_extra("certificate_form", json!(form))
                     .with_extra("prior_records", json!(recs.len()))
                     .with_extra("level_assumed", json!(assumed));
             }

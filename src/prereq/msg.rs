@@ -35,8 +35,6 @@ pub enum PrereqMsg {
     LevelUnknown { level: String },
     /// Prior level not given.
     LevelMissing,
-    /// Prior level not given, taken from the certificate number.
-    LevelFromCertificate { level: String },
     /// Diploma obtained after the cut-off.
     CutoffAfter { graduated: String, cutoff: String },
     /// Diploma obtained after the registration cut-off but within the
@@ -48,8 +46,6 @@ pub enum PrereqMsg {
     },
     /// A month-precision date that straddles the cut-off.
     CutoffAmbiguous { graduated: String, cutoff: String },
-    /// Graduation date after the run date, within the cut-off.
-    NotYetObtained { graduated: String, cutoff: String },
     /// Graduation date empty.
     GraduatedMissing,
     /// Graduation date not a date.
@@ -85,8 +81,6 @@ pub enum PrereqMsg {
     BirthDiffers { from_id: String, record: String },
     /// Gender from the ID number disagrees with the record.
     GenderDiffers { from_id: String, record: String },
-    /// IDs equal after upgrading a 15-digit number.
-    IdMatchedUpgraded,
     /// Certificate number missing.
     CertMissing,
     /// Certificate number pending (fresh graduates).
@@ -107,12 +101,6 @@ pub enum PrereqMsg {
         prior_level: String,
         heuristic: bool,
     },
-    /// A pre-2002 or 17-digit form, recognised and not checked further.
-    CertOlderForm { value: String },
-    /// A self-taught (自考) certificate form.
-    CertSelfTaught { value: String },
-    /// A foreign diploma number (no Chinese structure).
-    CertForeign,
     /// No proof kind and no code.
     ProofMissing,
     /// Proof kind text not recognised.
@@ -147,8 +135,6 @@ pub enum PrereqMsg {
     ConcurrentNotAssociate { adm: String, level: String },
     /// The admission number belongs to someone else (name differs).
     ConcurrentOtherPerson { adm: String, name: String },
-    /// Concurrent 专科 confirmed eligible in this batch.
-    ConcurrentConfirmed { adm: String },
     /// Input: a prior row whose exam_no is not a candidate.
     PriorWithoutCandidate { exam_no: String },
     /// Input: a candidate listed twice.
@@ -198,15 +184,6 @@ impl PrereqMsg {
                     "prior level not given".into()
                 }
             }
-            LevelFromCertificate { level } => {
-                if zh {
-                    format!("未填写前置学历层次，按证书编号取为「{level}」")
-                } else {
-                    format!(
-                        "prior level not given; taken as \"{level}\" from the certificate number"
-                    )
-                }
-            }
             CutoffAfter { graduated, cutoff } => {
                 if zh {
                     format!("前置学历毕业日期 {graduated} 晚于本批次截止日期 {cutoff}（含当日）")
@@ -230,13 +207,6 @@ impl PrereqMsg {
                     format!("毕业日期只有年月（{graduated}），无法判断是否在截止日期 {cutoff} 之前，请核对证书")
                 } else {
                     format!("graduation date has month precision only ({graduated}); cannot tell whether it is on or before the cut-off {cutoff}: check the diploma")
-                }
-            }
-            NotYetObtained { graduated, cutoff } => {
-                if zh {
-                    format!("毕业日期 {graduated} 尚未到；须在 {cutoff} 前（含）取得毕业证书，取得后核验")
-                } else {
-                    format!("graduation date {graduated} not reached yet; the diploma must be obtained by {cutoff} (inclusive) and then verified")
                 }
             }
             GraduatedMissing => {
@@ -350,13 +320,6 @@ impl PrereqMsg {
                     format!("gender differs: {from_id} from the ID number, \"{record}\" in the exam record")
                 }
             }
-            IdMatchedUpgraded => {
-                if zh {
-                    "证件号码 15 位与 18 位形式为同一号码".into()
-                } else {
-                    "ID numbers match once the 15-digit form is upgraded".into()
-                }
-            }
             CertMissing => {
                 if zh {
                     "未填写前置学历证书编号".into()
@@ -422,29 +385,6 @@ impl PrereqMsg {
                     format!("证书编号 {value} 的层次代码为{cert_level}，与前置学历层次「{prior_level}」不符{tail_zh}")
                 } else {
                     format!("certificate number {value}: level code means {cert_level}, but the prior level is \"{prior_level}\"{tail_en}")
-                }
-            }
-            CertOlderForm { value } => {
-                if zh {
-                    format!("证书编号 {value} 为 2002 年前的旧式编号，不作结构核对")
-                } else {
-                    format!(
-                        "certificate number {value} is a pre-2002 form; not checked structurally"
-                    )
-                }
-            }
-            CertSelfTaught { value } => {
-                if zh {
-                    format!("证书编号 {value} 为自学考试证书编号格式")
-                } else {
-                    format!("certificate number {value} is in the self-taught examination form")
-                }
-            }
-            CertForeign => {
-                if zh {
-                    "境外学历证书，不作国内编号核对".into()
-                } else {
-                    "foreign diploma; its number is not checked against the Chinese forms".into()
                 }
             }
             ProofMissing => {
@@ -575,13 +515,6 @@ impl PrereqMsg {
                     format!("专科准考证号 {adm} 在毕业审核结果中属于「{name}」，不是本人")
                 } else {
                     format!("专科 admission number {adm} belongs to \"{name}\" in the eligibility result, not to this candidate")
-                }
-            }
-            ConcurrentConfirmed { adm } => {
-                if zh {
-                    format!("专科准考证号 {adm} 本批次可以毕业")
-                } else {
-                    format!("专科 admission number {adm} is eligible in this batch")
                 }
             }
             PriorWithoutCandidate { exam_no } => {

@@ -235,12 +235,17 @@ fn level_checks() {
     let it = one(p);
     assert!(has(&it, "prereq.level", Severity::Warning));
     assert_eq!(it.verdict, "review");
-    // empty level: taken from the certificate number (06 = 专科), information only
+    // empty level: taken from the certificate number (06 = 专科)
     let mut p = prior("A1");
     p.prior_level = None;
     let it = one(p);
-    assert!(has(&it, "prereq.level", Severity::Info));
+    assert!(!it.has_code("prereq.level"));
     assert_eq!(it.verdict, "verified");
+    // empty level and no certificate number: review
+    let mut p = prior("A1");
+    p.prior_level = None;
+    p.certificate_no = None;
+    assert!(has(&one(p), "prereq.level", Severity::Warning));
 }
 
 // ---- prereq.cutoff
@@ -409,7 +414,7 @@ fn fifteen_digit_upgrade_matches_same_person() {
     let it = one_c(c, p);
     assert_eq!(it.verdict, "verified", "{:?}", codes(&it));
     assert!(has(&it, "prereq.id_number", Severity::Info));
-    assert!(has(&it, "prereq.identity_match", Severity::Info));
+    assert!(!it.has_code("prereq.identity_match"));
     // and the other way round
     let mut c = cand("A1");
     c.id_no = Some(id18);
@@ -524,14 +529,22 @@ fn certificate_number_structure() {
     p.graduated_on = Some("1999-07-01".into());
     p.certificate_no = Some("12345".into());
     let it = one(p);
-    assert!(has(&it, "prereq.certificate_no", Severity::Info));
+    assert!(!it.has_code("prereq.certificate_no"));
+    assert_eq!(it.get("certificate_form").unwrap(), "pre_2001");
     assert_eq!(it.verdict, "verified");
     // 17-digit self-taught form (6, level, Anhui 34..., year 21)
     let mut p = prior("A1");
     p.certificate_no = Some("61340102211000123".into());
     let it = one(p);
-    assert!(has(&it, "prereq.certificate_no", Severity::Info));
+    assert!(!it.has_code("prereq.certificate_no"));
+    assert_eq!(it.get("certificate_form").unwrap(), "self_taught_17");
     assert_eq!(it.verdict, "verified", "{:?}", codes(&it));
+    // its year must match (heuristic: review)
+    let mut p = prior("A1");
+    p.certificate_no = Some("61340102201000123".into());
+    assert!(has(&one(p), "prereq.certificate_no", Severity::Warning));
+    // the seed sample is the regular (普通, type 1) form
+    assert_eq!(one(prior("A1")).get("certificate_form").unwrap(), "regular");
     // missing → review
     let mut p = prior("A1");
     p.certificate_no = None;
@@ -705,6 +718,7 @@ fn concurrent_self_taught_associate() {
     };
     let it = go(Some(elig("eligible", "专科")));
     assert_eq!(it.verdict, "verified", "{:?}", codes(&it));
+    assert!(it.findings.is_empty());
     assert_eq!(it.get("verification_link").unwrap(), &Value::Null);
     assert!(has(
         &go(Some(elig("ineligible", "专科"))),
