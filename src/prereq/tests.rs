@@ -962,3 +962,28 @@ fn fixtures_end_to_end() {
     assert!(r.input_errors.is_empty(), "{:?}", r.input_errors);
     assert_eq!(r.exit_code(), 1);
 }
+
+/// Scale: `cargo test --lib prereq::tests::scale -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn scale() {
+    let n = 200_000;
+    let mut cs = Vec::with_capacity(n);
+    let mut ps = Vec::with_capacity(n);
+    for i in 0..n {
+        let no = format!("0134{i:08}");
+        let mut c = cand(&no);
+        c.id_no = Some(id("340102", "19900101", (i % 1000) as u32));
+        c.gender = None;
+        let mut p = prior(&no);
+        p.id_no = c.id_no.clone();
+        cs.push(c);
+        ps.push(p);
+    }
+    let t = std::time::Instant::now();
+    let r = run_with(cs, ps, "anhui", "2023-06", "2023-06-08", |_, _| {});
+    let el = t.elapsed();
+    let j = r.to_json(Lang::Zh);
+    println!("{n} candidates: verify {el:?}, json {:?}", t.elapsed());
+    assert_eq!(j["summary"]["total"], n);
+}
