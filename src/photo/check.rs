@@ -196,7 +196,8 @@ pub fn check_bytes_with(
                         Finding::error(
                             "photo.geometry_unmeasured",
                             PhotoMsg::GeometryUnmeasured {
-                                reason: e.to_string(),
+                                reason_zh: e.render(crate::Lang::Zh),
+                                reason_en: e.render(crate::Lang::En),
                             },
                         )
                         .expected(geometry_expected(profile)),
@@ -204,13 +205,8 @@ pub fn check_bytes_with(
                 }
             } else {
                 b.push(
-                    Finding::error(
-                        "photo.geometry_unmeasured",
-                        PhotoMsg::GeometryUnmeasured {
-                            reason: "the face check was switched off".into(),
-                        },
-                    )
-                    .expected(geometry_expected(profile)),
+                    Finding::error("photo.geometry_unmeasured", PhotoMsg::GeometrySwitchedOff)
+                        .expected(geometry_expected(profile)),
                 );
             }
         }
@@ -664,7 +660,7 @@ fn check_png(b: &mut Builder, bytes: &[u8], opts: &CheckOptions) -> Option<RgbIm
     );
     let d = p
         .phys
-        .and_then(|(x, y, unit)| (unit == 1).then(|| (x as f64 * 0.0254, y as f64 * 0.0254)));
+        .and_then(|(x, y, unit)| (unit == 1).then_some((x as f64 * 0.0254, y as f64 * 0.0254)));
     check_dpi(b, &[("PNG pHYs", d)]);
     if !p.complete {
         b.push(Finding::error(
@@ -1804,5 +1800,24 @@ mod tests {
         assert_eq!(report.exit_code(), 1);
         let js = report.to_json(crate::Lang::En);
         assert_eq!(js["summary"]["profile"], "national");
+    }
+
+    /// Prints example items (run with `-- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn print_examples() {
+        let mut j = base_bytes();
+        set_jfif(&mut j, 1, 72, 72);
+        for (n, b) in [("ok.jpg", base_bytes()), ("dpi72.jpg", j)] {
+            let item = run(n, &b);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&item.to_json(crate::Lang::En)).unwrap()
+            );
+            println!(
+                "{}",
+                serde_json::to_string(&item.to_json(crate::Lang::Zh)).unwrap()
+            );
+        }
     }
 }
