@@ -189,6 +189,8 @@ pub enum PhotoMsg {
     },
     /// (input problem) A folder with no files.
     NoFiles,
+    /// A finding of the pixel checks (background, colour, sharpness...).
+    Pixel(crate::photo::pixels::PixelMsg),
 }
 
 fn num(v: f64) -> String {
@@ -549,6 +551,7 @@ impl PhotoMsg {
             NoFiles => lang
                 .pick("文件夹中没有文件", "the folder has no files")
                 .into(),
+            Pixel(m) => m.render(lang),
         }
     }
 }

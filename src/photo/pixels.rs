@@ -14,6 +14,17 @@ use crate::photo::profile::PhotoProfile;
 #[derive(Deserialize, Default, Clone, Debug)]
 pub struct PixelRules {}
 
+/// Messages of the pixel checks (wrapped in `PhotoMsg::Pixel`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum PixelMsg {}
+
+impl PixelMsg {
+    /// The message in `lang`.
+    pub fn render(&self, _lang: crate::msg::Lang) -> String {
+        match *self {}
+    }
+}
+
 /// What the pixel checks found.
 #[derive(Clone, Debug, Default)]
 pub struct PixelReport {
