@@ -1092,7 +1092,28 @@ fn check_input(
             }
         }
     }
-    Outcome::Item(Box::new(check_file(path, profile, opts).item))
+    // A panic in a decoder or an analysis must not stop the batch: the file
+    // is reported as unreadable instead.
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        check_file(path, profile, opts).item
+    }));
+    Outcome::Item(Box::new(r.unwrap_or_else(|e| {
+        let what = e
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| e.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        unreadable_item(
+            path,
+            vec![Finding::error(
+                "photo.unreadable",
+                PhotoMsg::Corrupt {
+                    detail: format!("internal error while checking: {what}"),
+                },
+            )],
+            None,
+        )
+    })))
 }
 
 /// Checks files and folders (folders recursively, entries sorted by path):
@@ -1800,6 +1821,21 @@ mod tests {
         assert_eq!(report.exit_code(), 1);
         let js = report.to_json(crate::Lang::En);
         assert_eq!(js["summary"]["profile"], "national");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        /// Mutated and cut real photos never panic the pipeline.
+        #[test]
+        fn mutated_photos_never_panic(pos in 0usize..40000, byte in proptest::num::u8::ANY, cut in 0usize..40000) {
+            let mut j = base_bytes();
+            let p = pos % j.len();
+            j[p] = byte;
+            let c = cut % (j.len() + 1);
+            let a = run("m.jpg", &j);
+            let b = run("m.jpg", &j[..c]);
+            proptest::prop_assert!(a.verdict == "fail" && b.verdict == "fail");
+        }
     }
 
     /// Prints example items (run with `-- --ignored --nocapture`).
