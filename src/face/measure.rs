@@ -305,6 +305,67 @@ impl Ctx<'_> {
         (cx - half, cx + half)
     }
 
+    /// Cheek edges seen in the image: walking outward from below each
+    /// eye along the rows between the eye line and the nose base, where
+    /// the colour stops being the cheek's skin colour. `None` when the
+    /// edges are not found on both sides.
+    pub(crate) fn cheeks_from_image(&self) -> Option<(f32, f32)> {
+        let ed = self.eye_dist;
+        let eye_y = (self.el.y + self.er.y) / 2.0;
+        let y0 = (eye_y + 0.25 * ed) as usize;
+        let y1 = ((eye_y + 0.45 * ed) as usize).min(self.h);
+        let sample = |cx: f32| {
+            let xa = (cx - 0.15 * ed).max(0.0) as usize;
+            let xb = ((cx + 0.15 * ed) as usize).min(self.w);
+            if xb <= xa || y1 <= y0 {
+                return None;
+            }
+            Some(self.patch_stats(xa, xb, y0, y1))
+        };
+        let (sl, spl) = sample(self.el.x)?;
+        let (sr, spr) = sample(self.er.x)?;
+        let run = ((ed / 30.0).round() as usize).max(2);
+        let ya = (eye_y + 0.05 * ed).max(0.0) as usize;
+        let yb = ((eye_y + 0.5 * ed) as usize).min(self.h);
+        let walk = |y: usize, from: f32, step: isize, skin: [f32; 3], t: f32| -> Option<f32> {
+            let mut x = from as isize;
+            let mut count = 0;
+            let limit = (1.5 * ed) as isize;
+            for _ in 0..limit {
+                x += step;
+                if x < 0 || x as usize >= self.w {
+                    return None;
+                }
+                if dist(self.px(x as usize, y), skin) > t {
+                    count += 1;
+                    if count == run {
+                        return Some((x - step * (run as isize - 1)) as f32);
+                    }
+                } else {
+                    count = 0;
+                }
+            }
+            None
+        };
+        let (mut ls, mut rs) = (Vec::new(), Vec::new());
+        let tl = (3.0 * spl).max(SKIN_T_MIN);
+        let tr = (3.0 * spr).max(SKIN_T_MIN);
+        for y in ya..yb {
+            if let Some(x) = walk(y, self.el.x, -1, sl, tl) {
+                ls.push(x);
+            }
+            if let Some(x) = walk(y, self.er.x, 1, sr, tr) {
+                rs.push(x);
+            }
+        }
+        if ls.len() < (yb - ya) / 2 || rs.len() < (yb - ya) / 2 {
+            return None;
+        }
+        ls.sort_by(|a, b| a.total_cmp(b));
+        rs.sort_by(|a, b| a.total_cmp(b));
+        Some((ls[ls.len() / 2], rs[rs.len() / 2]))
+    }
+
     /// Robust colour of a patch: per-channel median and the 90th
     /// percentile of the pixels' distance (max over channels) to it.
     fn patch_stats(&self, x0: usize, x1: usize, y0: usize, y1: usize) -> ([f32; 3], f32) {
@@ -399,22 +460,43 @@ impl Ctx<'_> {
         if x1 <= x0 + 2 || y_end < run {
             return self.head_top_from_proportions();
         }
+        // interior sample below the first departure, to find the edge at
+        // half the contrast (the 50% point of a soft or anti-aliased edge)
+        let k = ((self.eye_dist / 15.0).round() as usize).max(3);
         let mut tops: Vec<usize> = Vec::with_capacity(x1 - x0);
+        let mut d = vec![0f32; y_end];
         for x in x0..x1 {
             let bg = bg_at(x);
+            for (y, dy) in d.iter_mut().enumerate() {
+                *dy = dist(self.px(x, y), bg);
+            }
             let mut count = 0;
-            let mut top = y_end;
-            for y in 0..y_end {
-                if dist(self.px(x, y), bg) > thresh {
+            let mut first = None;
+            for (y, &dy) in d.iter().enumerate() {
+                if dy > thresh {
                     count += 1;
                     if count == run {
-                        top = y + 1 - run;
+                        first = Some(y + 1 - run);
                         break;
                     }
                 } else {
                     count = 0;
                 }
             }
+            let Some(y0) = first else {
+                tops.push(y_end);
+                continue;
+            };
+            let a = y0 + run;
+            let b = (a + k).min(y_end);
+            let mut inner: Vec<f32> = d[y0.max(a.min(b.saturating_sub(1)))..b.max(y0 + 1)].to_vec();
+            inner.sort_by(|p, q| p.total_cmp(q));
+            let contrast = inner[inner.len() / 2].max(thresh);
+            let half = contrast * 0.5;
+            let from = y0.saturating_sub(2 * run);
+            let top = (from..b.max(y0 + 1))
+                .find(|&y| d[y] >= half && d.get(y + 1).is_none_or(|&v| v >= half))
+                .unwrap_or(y0);
             tops.push(top);
         }
         // median filter across columns: a strand narrower than half the
@@ -433,7 +515,7 @@ impl Ctx<'_> {
             };
         }
         HeadTop {
-            y: Some(best as f32 + HEAD_DY),
+            y: Some(best as f32),
             cut: false,
             estimated: false,
         }
@@ -459,10 +541,10 @@ const BG_MAX_SPREAD: f32 = 24.0;
 const BG_MAX_LR_DIFF: f32 = 40.0;
 /// A pixel departs from the background when its colour differs (max over
 /// channels) by more than max(HEAD_T_MIN, HEAD_T_K * background spread).
-const HEAD_T_MIN: f32 = 14.0;
-const HEAD_T_K: f32 = 2.5;
-/// Offset from the first departing row to the reported head top.
-const HEAD_DY: f32 = 0.0;
+const HEAD_T_MIN: f32 = 10.0;
+const HEAD_T_K: f32 = 3.0;
+/// Minimum colour distance from the cheek's skin colour at a face edge.
+const SKIN_T_MIN: f32 = 25.0;
 /// Eye line to head top as a multiple of the eye distance (fallback).
 const HEAD_PER_EYE_DIST: f32 = 2.0;
 
@@ -512,6 +594,154 @@ mod tests {
         names
     }
 
+    /// A synthetic portrait: background `bg`, a head of colour `hair`
+    /// (a half-disc of radius 90 centred at x=240 whose top is at y=`top`),
+    /// eyes at y=300.
+    fn synthetic(bg: [u8; 3], hair: [u8; 3], top: i32) -> Vec<u8> {
+        let (w, h) = (480i32, 640i32);
+        let mut v = Vec::with_capacity((w * h * 3) as usize);
+        let cy = top + 90;
+        for y in 0..h {
+            for x in 0..w {
+                let inside = (y >= cy && (x - 240).abs() <= 90)
+                    || ((x - 240).pow(2) + (y - cy).pow(2) <= 90 * 90);
+                v.extend_from_slice(if inside { &hair } else { &bg });
+            }
+        }
+        v
+    }
+
+    fn ctx(rgb: &[u8]) -> Ctx<'_> {
+        Ctx {
+            rgb,
+            w: 480,
+            h: 640,
+            el: Point { x: 200.0, y: 300.0 },
+            er: Point { x: 280.0, y: 300.0 },
+            nose: Point { x: 240.0, y: 360.0 },
+            eye_dist: 80.0,
+        }
+    }
+
+    #[test]
+    fn head_top_dark_hair_on_white() {
+        let img = synthetic([255; 3], [60, 50, 40], 100);
+        let c = ctx(&img);
+        let (l, r) = c.cheeks();
+        let t = c.head_top(l, r);
+        assert!(!t.cut && !t.estimated);
+        assert!((t.y.unwrap() - 100.0).abs() <= 1.0, "{:?}", t.y);
+    }
+
+    #[test]
+    fn head_top_grey_hair_on_white_and_on_light_grey() {
+        let img = synthetic([255; 3], [228, 226, 224], 80);
+        let c = ctx(&img);
+        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        assert!((t.y.unwrap() - 80.0).abs() <= 1.0, "{:?}", t.y);
+        let img = synthetic([240; 3], [215, 215, 215], 120);
+        let c = ctx(&img);
+        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        assert!((t.y.unwrap() - 120.0).abs() <= 1.0, "{:?}", t.y);
+    }
+
+    #[test]
+    fn head_top_ignores_a_flyaway_strand() {
+        let mut img = synthetic([100, 197, 255], [40, 30, 20], 100);
+        for y in 60..100 {
+            for x in [240usize, 241] {
+                let i = (y * 480 + x) * 3;
+                img[i..i + 3].copy_from_slice(&[40, 30, 20]);
+            }
+        }
+        let c = ctx(&img);
+        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        assert!((t.y.unwrap() - 100.0).abs() <= 1.0, "{:?}", t.y);
+    }
+
+    #[test]
+    fn head_cut_by_the_top_edge() {
+        let img = synthetic([255; 3], [60, 50, 40], -30);
+        let c = ctx(&img);
+        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        assert!(t.cut && t.y.is_none());
+    }
+
+    #[test]
+    fn head_top_on_a_busy_background_is_estimated() {
+        let mut img = synthetic([255; 3], [60, 50, 40], 100);
+        for (i, p) in img.chunks_exact_mut(3).enumerate() {
+            if p[0] == 255 && (i / 7 + i / (480 * 7)) % 2 == 0 {
+                p.copy_from_slice(&[20, 120, 20]);
+            }
+        }
+        let c = ctx(&img);
+        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        assert!(t.estimated);
+        assert!((t.y.unwrap() - (300.0 - HEAD_PER_EYE_DIST * 80.0)).abs() < 0.01);
+    }
+
+    #[test]
+    fn cheeks_span_is_centred_on_the_eyes() {
+        let img = synthetic([255; 3], [60, 50, 40], 100);
+        let c = ctx(&img);
+        let (l, r) = c.cheeks();
+        assert!(((r - l) - WIDTH_PER_EYE_DIST * 80.0).abs() < 0.01);
+        assert!(((l + r) / 2.0 - 240.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn frontal_and_turned_faces() {
+        let p = |x: f32, y: f32| Point { x, y };
+        // astronaut_ok_white's landmarks
+        let frontal = [p(307., 270.), p(268., 272.), p(175., 263.), p(212., 269.), p(238., 337.)];
+        assert!(is_frontal(&frontal));
+        // camera.png: a three-quarter view (far eye foreshortened)
+        let turned = [p(259., 145.), p(252., 146.), p(228., 146.), p(239., 147.), p(248., 167.)];
+        assert!(!is_frontal(&turned));
+        // nose far to the side
+        let mut side = frontal;
+        side[4] = p(290., 337.);
+        assert!(!is_frontal(&side));
+        // degenerate
+        assert!(!is_frontal(&[p(0., 0.); 5]));
+    }
+
+    #[test]
+    fn tiny_and_blank_images_have_no_face() {
+        let a = analyze(&image::RgbImage::new(10, 10)).unwrap();
+        assert!(a.faces.is_empty() && a.primary.is_none());
+        let a = analyze(&image::RgbImage::from_pixel(480, 640, image::Rgb([255, 255, 255]))).unwrap();
+        assert!(a.faces.is_empty() && a.primary.is_none());
+    }
+
+    #[test]
+    fn big_images_report_input_pixels() {
+        let img = fixture("grace_hopper_ok_white.jpg");
+        let small = analyze(&img).unwrap().primary.unwrap();
+        let big = image::imageops::resize(&img, 1500, 2000, image::imageops::FilterType::Triangle);
+        let a = analyze(&big).unwrap();
+        assert_eq!(a.faces.len(), 1);
+        let g = a.primary.unwrap();
+        let k = 1500.0 / 480.0;
+        assert!((g.eye_left.y - small.eye_left.y * k).abs() < 3.0 * k);
+        assert!((g.face_center_x - small.face_center_x * k).abs() < 3.0 * k);
+        assert!((g.face_width.unwrap() - small.face_width.unwrap() * k).abs() < 6.0 * k);
+        assert!((g.head_top.unwrap() - small.head_top.unwrap() * k).abs() < 3.0 * k);
+    }
+
+    #[test]
+    fn analyze_is_thread_safe() {
+        use rayon::prelude::*;
+        let names = ["astronaut_ok_blue.jpg", "grace_hopper_ok_blue.jpg", "coffee.png"];
+        let imgs: Vec<_> = names.iter().map(|n| fixture(n)).collect();
+        let counts: Vec<usize> = imgs
+            .par_iter()
+            .map(|i| analyze(i).unwrap().faces.len())
+            .collect();
+        assert_eq!(counts, vec![1, 1, 0]);
+    }
+
     #[test]
     #[ignore]
     fn explore_print() {
@@ -521,6 +751,11 @@ mod tests {
             let a = analyze(&img).unwrap();
             let el = t.elapsed().as_secs_f32() * 1000.0;
             print!("{n:32} {el:6.1}ms faces={} ", a.faces.len());
+            if let Some(g) = &a.primary {
+                let ed = ((g.eye_right.x - g.eye_left.x).powi(2) + (g.eye_right.y - g.eye_left.y).powi(2)).sqrt();
+                let c = Ctx { rgb: img.as_raw(), w: img.width() as usize, h: img.height() as usize, el: g.eye_left, er: g.eye_right, nose: g.landmarks[4], eye_dist: ed };
+                println!("IMG cheeks {:?} ratio {:?} ed {ed:.1}", c.cheeks_from_image().map(|(l, r)| (l, r, r - l)), (g.face_left_x, g.face_right_x, g.face_width));
+            }
             if let Some(g) = a.primary {
                 let b = g.face_box;
                 print!(
@@ -531,6 +766,25 @@ mod tests {
                 );
             }
             println!();
+        }
+    }
+}
+
+#[cfg(test)]
+mod debug_crop {
+    #[test]
+    #[ignore]
+    fn save_crops() {
+        for (n, x0, y0, w, h) in [
+            ("astronaut_ok_white.jpg", 100u32, 50u32, 280u32, 70u32),
+            ("astronaut_eyes_high.jpg", 100, 0, 280, 40),
+            ("grace_hopper_ok_white.jpg", 100, 50, 280, 70),
+        ] {
+            let p = format!("{}/tests/fixtures/photos/{n}", env!("CARGO_MANIFEST_DIR"));
+            let img = image::open(p).unwrap().to_rgb8();
+            let c = image::imageops::crop_imm(&img, x0, y0, w, h).to_image();
+            let c = image::imageops::resize(&c, w * 3, h * 3, image::imageops::FilterType::Nearest);
+            c.save(format!("/tmp/facework/{n}.png")).unwrap();
         }
     }
 }
