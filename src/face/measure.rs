@@ -239,7 +239,6 @@ fn measure_face(rgb: &[u8], w: usize, h: usize, f: FaceBox, pts: &[Point]) -> Fa
     let eye_dist = ((er.x - el.x).powi(2) + (er.y - el.y).powi(2)).sqrt();
     let cx = (el.x + er.x) / 2.0;
     let tilt = (er.y - el.y).atan2(er.x - el.x).to_degrees();
-    let nose = pts[4];
 
     let ctx = Ctx {
         rgb,
@@ -247,7 +246,6 @@ fn measure_face(rgb: &[u8], w: usize, h: usize, f: FaceBox, pts: &[Point]) -> Fa
         h,
         el,
         er,
-        nose,
         eye_dist,
     };
     let (fl, fr) = ctx.cheeks();
@@ -277,7 +275,6 @@ struct Ctx<'a> {
     h: usize,
     el: Point,
     er: Point,
-    nose: Point,
     eye_dist: f32,
 }
 
@@ -301,69 +298,7 @@ impl Ctx<'_> {
     fn cheeks(&self) -> (f32, f32) {
         let cx = (self.el.x + self.er.x) / 2.0;
         let half = WIDTH_PER_EYE_DIST * self.eye_dist / 2.0;
-        let _ = (self.nose, self.h);
         (cx - half, cx + half)
-    }
-
-    /// Cheek edges seen in the image: walking outward from below each
-    /// eye along the rows between the eye line and the nose base, where
-    /// the colour stops being the cheek's skin colour. `None` when the
-    /// edges are not found on both sides.
-    pub(crate) fn cheeks_from_image(&self) -> Option<(f32, f32)> {
-        let ed = self.eye_dist;
-        let eye_y = (self.el.y + self.er.y) / 2.0;
-        let y0 = (eye_y + 0.25 * ed) as usize;
-        let y1 = ((eye_y + 0.45 * ed) as usize).min(self.h);
-        let sample = |cx: f32| {
-            let xa = (cx - 0.15 * ed).max(0.0) as usize;
-            let xb = ((cx + 0.15 * ed) as usize).min(self.w);
-            if xb <= xa || y1 <= y0 {
-                return None;
-            }
-            Some(self.patch_stats(xa, xb, y0, y1))
-        };
-        let (sl, spl) = sample(self.el.x)?;
-        let (sr, spr) = sample(self.er.x)?;
-        let run = ((ed / 30.0).round() as usize).max(2);
-        let ya = (eye_y + 0.05 * ed).max(0.0) as usize;
-        let yb = ((eye_y + 0.5 * ed) as usize).min(self.h);
-        let walk = |y: usize, from: f32, step: isize, skin: [f32; 3], t: f32| -> Option<f32> {
-            let mut x = from as isize;
-            let mut count = 0;
-            let limit = (1.5 * ed) as isize;
-            for _ in 0..limit {
-                x += step;
-                if x < 0 || x as usize >= self.w {
-                    return None;
-                }
-                if dist(self.px(x as usize, y), skin) > t {
-                    count += 1;
-                    if count == run {
-                        return Some((x - step * (run as isize - 1)) as f32);
-                    }
-                } else {
-                    count = 0;
-                }
-            }
-            None
-        };
-        let (mut ls, mut rs) = (Vec::new(), Vec::new());
-        let tl = (3.0 * spl).max(SKIN_T_MIN);
-        let tr = (3.0 * spr).max(SKIN_T_MIN);
-        for y in ya..yb {
-            if let Some(x) = walk(y, self.el.x, -1, sl, tl) {
-                ls.push(x);
-            }
-            if let Some(x) = walk(y, self.er.x, 1, sr, tr) {
-                rs.push(x);
-            }
-        }
-        if ls.len() < (yb - ya) / 2 || rs.len() < (yb - ya) / 2 {
-            return None;
-        }
-        ls.sort_by(|a, b| a.total_cmp(b));
-        rs.sort_by(|a, b| a.total_cmp(b));
-        Some((ls[ls.len() / 2], rs[rs.len() / 2]))
     }
 
     /// Robust colour of a patch: per-channel median and the 90th
@@ -374,8 +309,8 @@ impl Ctx<'_> {
         for y in y0..y1 {
             for x in x0..x1 {
                 let i = (y * self.w + x) * 3;
-                for c in 0..3 {
-                    hist[c][self.rgb[i + c] as usize] += 1;
+                for (c, hc) in hist.iter_mut().enumerate() {
+                    hc[self.rgb[i + c] as usize] += 1;
                 }
                 n += 1;
             }
@@ -543,8 +478,6 @@ const BG_MAX_LR_DIFF: f32 = 40.0;
 /// channels) by more than max(HEAD_T_MIN, HEAD_T_K * background spread).
 const HEAD_T_MIN: f32 = 10.0;
 const HEAD_T_K: f32 = 3.0;
-/// Minimum colour distance from the cheek's skin colour at a face edge.
-const SKIN_T_MIN: f32 = 25.0;
 /// Eye line to head top as a multiple of the eye distance (fallback).
 const HEAD_PER_EYE_DIST: f32 = 2.0;
 
@@ -618,7 +551,6 @@ mod tests {
             h: 640,
             el: Point { x: 200.0, y: 300.0 },
             er: Point { x: 280.0, y: 300.0 },
-            nose: Point { x: 240.0, y: 360.0 },
             eye_dist: 80.0,
         }
     }
@@ -694,10 +626,22 @@ mod tests {
     fn frontal_and_turned_faces() {
         let p = |x: f32, y: f32| Point { x, y };
         // astronaut_ok_white's landmarks
-        let frontal = [p(307., 270.), p(268., 272.), p(175., 263.), p(212., 269.), p(238., 337.)];
+        let frontal = [
+            p(307., 270.),
+            p(268., 272.),
+            p(175., 263.),
+            p(212., 269.),
+            p(238., 337.),
+        ];
         assert!(is_frontal(&frontal));
         // camera.png: a three-quarter view (far eye foreshortened)
-        let turned = [p(259., 145.), p(252., 146.), p(228., 146.), p(239., 147.), p(248., 167.)];
+        let turned = [
+            p(259., 145.),
+            p(252., 146.),
+            p(228., 146.),
+            p(239., 147.),
+            p(248., 167.),
+        ];
         assert!(!is_frontal(&turned));
         // nose far to the side
         let mut side = frontal;
@@ -711,7 +655,12 @@ mod tests {
     fn tiny_and_blank_images_have_no_face() {
         let a = analyze(&image::RgbImage::new(10, 10)).unwrap();
         assert!(a.faces.is_empty() && a.primary.is_none());
-        let a = analyze(&image::RgbImage::from_pixel(480, 640, image::Rgb([255, 255, 255]))).unwrap();
+        let a = analyze(&image::RgbImage::from_pixel(
+            480,
+            640,
+            image::Rgb([255, 255, 255]),
+        ))
+        .unwrap();
         assert!(a.faces.is_empty() && a.primary.is_none());
     }
 
@@ -733,13 +682,75 @@ mod tests {
     #[test]
     fn analyze_is_thread_safe() {
         use rayon::prelude::*;
-        let names = ["astronaut_ok_blue.jpg", "grace_hopper_ok_blue.jpg", "coffee.png"];
+        let names = [
+            "astronaut_ok_blue.jpg",
+            "grace_hopper_ok_blue.jpg",
+            "coffee.png",
+        ];
         let imgs: Vec<_> = names.iter().map(|n| fixture(n)).collect();
         let counts: Vec<usize> = imgs
             .par_iter()
             .map(|i| analyze(i).unwrap().faces.len())
             .collect();
         assert_eq!(counts, vec![1, 1, 0]);
+    }
+
+    /// CPU time of this thread in ms (Linux), immune to other processes'
+    /// load: `cargo test --release --lib face::measure::tests::cpu -- --ignored --nocapture`.
+    fn cpu_ms() -> f64 {
+        let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+        s.split_whitespace()
+            .next()
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1e6
+    }
+
+    #[test]
+    #[ignore]
+    fn cpu_time_per_stage() {
+        let n = 30;
+        for name in [
+            "astronaut_ok_white.jpg",
+            "grace_hopper_ok_gray.jpg",
+            "grace_hopper_small_face.jpg",
+            "coffee.png",
+        ] {
+            let img = fixture(name);
+            analyze(&img).unwrap();
+            let (w, h) = (img.width() as usize, img.height() as usize);
+            let t = cpu_ms();
+            for _ in 0..n {
+                analyze(&img).unwrap();
+            }
+            let total = (cpu_ms() - t) / n as f64;
+            let g = to_gray(img.as_raw());
+            let t = cpu_ms();
+            let mut faces = Vec::new();
+            for _ in 0..n {
+                faces = detect_faces(&g, w, h).unwrap();
+            }
+            let det = (cpu_ms() - t) / n as f64;
+            let t = cpu_ms();
+            for _ in 0..n {
+                if let Some(f) = faces.first() {
+                    landmarks(&g, w, h, *f).unwrap();
+                }
+            }
+            let lm = (cpu_ms() - t) / n as f64;
+            println!("{name:30} total {total:6.2} ms  detect {det:6.2}  landmarks {lm:5.2}");
+        }
+        let big = image::imageops::resize(
+            &fixture("astronaut_ok_white.jpg"),
+            1500,
+            2000,
+            image::imageops::FilterType::Triangle,
+        );
+        let t = cpu_ms();
+        for _ in 0..5 {
+            analyze(&big).unwrap();
+        }
+        println!("1500x2000 total {:6.2} ms", (cpu_ms() - t) / 5.0);
     }
 
     #[test]
@@ -751,11 +762,6 @@ mod tests {
             let a = analyze(&img).unwrap();
             let el = t.elapsed().as_secs_f32() * 1000.0;
             print!("{n:32} {el:6.1}ms faces={} ", a.faces.len());
-            if let Some(g) = &a.primary {
-                let ed = ((g.eye_right.x - g.eye_left.x).powi(2) + (g.eye_right.y - g.eye_left.y).powi(2)).sqrt();
-                let c = Ctx { rgb: img.as_raw(), w: img.width() as usize, h: img.height() as usize, el: g.eye_left, er: g.eye_right, nose: g.landmarks[4], eye_dist: ed };
-                println!("IMG cheeks {:?} ratio {:?} ed {ed:.1}", c.cheeks_from_image().map(|(l, r)| (l, r, r - l)), (g.face_left_x, g.face_right_x, g.face_width));
-            }
             if let Some(g) = a.primary {
                 let b = g.face_box;
                 print!(
@@ -766,25 +772,6 @@ mod tests {
                 );
             }
             println!();
-        }
-    }
-}
-
-#[cfg(test)]
-mod debug_crop {
-    #[test]
-    #[ignore]
-    fn save_crops() {
-        for (n, x0, y0, w, h) in [
-            ("astronaut_ok_white.jpg", 100u32, 50u32, 280u32, 70u32),
-            ("astronaut_eyes_high.jpg", 100, 0, 280, 40),
-            ("grace_hopper_ok_white.jpg", 100, 50, 280, 70),
-        ] {
-            let p = format!("{}/tests/fixtures/photos/{n}", env!("CARGO_MANIFEST_DIR"));
-            let img = image::open(p).unwrap().to_rgb8();
-            let c = image::imageops::crop_imm(&img, x0, y0, w, h).to_image();
-            let c = image::imageops::resize(&c, w * 3, h * 3, image::imageops::FilterType::Nearest);
-            c.save(format!("/tmp/facework/{n}.png")).unwrap();
         }
     }
 }
