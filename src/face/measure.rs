@@ -169,6 +169,9 @@ fn detect_faces(gray: &[u8], w: usize, h: usize) -> crate::Result<Vec<FaceBox>> 
 /// box, then twice more on the box that the landmarks imply (the mean
 /// shape fitted to them), which makes the result independent of the
 /// detector's box convention.
+/// How many times the landmarks are re-run on the box they imply.
+const LANDMARK_REFITS: usize = 2;
+
 fn landmarks(gray: &[u8], w: usize, h: usize, f: FaceBox) -> crate::Result<Vec<Point>> {
     let sp = super::shape_model()?;
     let mean = sp.mean_shape();
@@ -179,7 +182,7 @@ fn landmarks(gray: &[u8], w: usize, h: usize, f: FaceBox) -> crate::Result<Vec<P
         height: f.height,
     };
     let mut pts = sp.predict(gray, w, h, rect);
-    for _ in 0..2 {
+    for _ in 0..LANDMARK_REFITS {
         rect = fit_box(&mean, &pts);
         pts = sp.predict(gray, w, h, rect);
     }
