@@ -103,6 +103,7 @@ fn scale_geom(g: FaceGeometry, bx: f32, by: f32) -> FaceGeometry {
         eye_left: el,
         eye_right: er,
         head_top: g.head_top.map(|v| v * by),
+        head_top_proportional: g.head_top_proportional * by,
         face_width: g.face_width.map(|v| v * bx),
         face_left_x: g.face_left_x.map(|v| v * bx),
         face_right_x: g.face_right_x.map(|v| v * bx),
@@ -221,7 +222,7 @@ fn mid(a: Point, b: Point) -> Point {
 }
 
 /// Frontal face: narrower eye / wider eye at least this.
-pub const FRONTAL_MIN_EYE_RATIO: f32 = 0.7;
+pub const FRONTAL_MIN_EYE_RATIO: f32 = 0.75;
 /// Frontal face: nose base at most this many eye distances off the middle.
 pub const FRONTAL_MAX_NOSE_SHIFT: f32 = 0.25;
 /// Frontal face: nose base this many eye distances below the eye line.
@@ -269,6 +270,7 @@ fn measure_face(rgb: &[u8], w: usize, h: usize, f: FaceBox, pts: &[Point]) -> Fa
         face_center_x: cx,
         tilt_deg: tilt,
         head_top_estimated: top.estimated,
+        head_top_proportional: ctx.proportional_top(),
     }
 }
 
@@ -459,11 +461,15 @@ impl Ctx<'_> {
         }
     }
 
+    /// The eye line minus HEAD_PER_EYE_DIST eye distances (may be < 0).
+    fn proportional_top(&self) -> f32 {
+        (self.el.y + self.er.y) / 2.0 - HEAD_PER_EYE_DIST * self.eye_dist
+    }
+
     /// Head top from the face's proportions, when the background is not
     /// plain enough to see where the head ends.
     fn head_top_from_proportions(&self) -> HeadTop {
-        let eye_y = (self.el.y + self.er.y) / 2.0;
-        let y = eye_y - HEAD_PER_EYE_DIST * self.eye_dist;
+        let y = self.proportional_top();
         HeadTop {
             y: if y > 0.0 { Some(y) } else { None },
             cut: y <= 0.0,

@@ -55,6 +55,11 @@ pub struct FaceGeometry {
     /// True when `head_top` could not be seen against a plain background
     /// and was estimated from the face's proportions instead.
     pub head_top_estimated: bool,
+    /// The head top estimated from the face's proportions alone (eye line
+    /// minus 2.0 eye distances; may be negative): for callers that need a
+    /// value when `head_top` is `None` (head cut by the top edge), e.g. to
+    /// plan a crop.
+    pub head_top_proportional: f32,
 }
 
 /// What [`analyze`] found.
