@@ -156,3 +156,16 @@ fn shifted_portraits_are_measured_consistently() {
         }
     }
 }
+
+#[test]
+fn two_people_are_two_faces() {
+    let mut canvas = image::RgbImage::from_pixel(960, 640, image::Rgb([255, 255, 255]));
+    image::imageops::overlay(&mut canvas, &load("astronaut_ok_white.jpg"), 0, 0);
+    image::imageops::overlay(&mut canvas, &load("grace_hopper_ok_white.jpg"), 480, 0);
+    let a = analyze(&canvas).unwrap();
+    assert_eq!(a.faces.len(), 2, "{:?}", a.faces);
+    assert!(findings(&a, 960.0).contains(&"photo.face_count"));
+    // the main face is measured
+    let g = a.primary.unwrap();
+    assert!((g.eye_left.y - 265.0).abs() < 6.0);
+}
