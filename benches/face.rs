@@ -5,7 +5,10 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn load(name: &str) -> image::RgbImage {
-    let p = format!("{}/tests/fixtures/photos/{name}", env!("CARGO_MANIFEST_DIR"));
+    let p = format!(
+        "{}/tests/fixtures/photos/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     image::open(p).unwrap().to_rgb8()
 }
 
