@@ -444,7 +444,10 @@ impl Ctx<'_> {
         let m = (((self.eye_dist * 0.1) as usize) | 1).max(3);
         let smooth = median_filter(&tops, m);
         let best = *smooth.iter().min().unwrap_or(&y_end);
-        if best >= y_end {
+        // nothing departs above the eyes, or only something implausibly
+        // close to them (the forehead: hair the colour of the background)
+        let eye_mid = (self.el.y + self.er.y) / 2.0;
+        if best >= y_end || eye_mid - (best as f32) < HEAD_MIN_PER_EYE_DIST * self.eye_dist {
             return self.head_top_from_proportions();
         }
         if best == 0 {
@@ -487,6 +490,11 @@ const BG_MAX_LR_DIFF: f32 = 40.0;
 /// channels) by more than max(HEAD_T_MIN, HEAD_T_K * background spread).
 const HEAD_T_MIN: f32 = 10.0;
 const HEAD_T_K: f32 = 3.0;
+/// A head top seen less than this many eye distances above the eye line is
+/// not the top of the head (a head is ~2 eye distances above the eyes, a
+/// hairline ~1.2): the hair is invisible against the background and the
+/// head top is estimated instead.
+const HEAD_MIN_PER_EYE_DIST: f32 = 1.4;
 /// Eye line to head top as a multiple of the eye distance (fallback).
 const HEAD_PER_EYE_DIST: f32 = 2.0;
 
@@ -598,6 +606,23 @@ mod tests {
         let c = ctx(&img);
         let t = c.head_top(c.cheeks().0, c.cheeks().1);
         assert!((t.y.unwrap() - 100.0).abs() <= 1.0, "{:?}", t.y);
+    }
+
+    #[test]
+    fn hair_invisible_against_the_background_is_estimated() {
+        // white hair on white: only the forehead (skin) departs, 80 px =
+        // 1.0 eye distance above the eyes
+        let mut img = synthetic([255; 3], [255; 3], 100);
+        for y in 220..640usize {
+            for x in 160..320usize {
+                let i = (y * 480 + x) * 3;
+                img[i..i + 3].copy_from_slice(&[220, 170, 140]);
+            }
+        }
+        let c = ctx(&img);
+        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        assert!(t.estimated, "{:?}", t.y);
+        assert!((t.y.unwrap() - (300.0 - HEAD_PER_EYE_DIST * 80.0)).abs() < 0.01);
     }
 
     #[test]
