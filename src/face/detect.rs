@@ -54,8 +54,9 @@ thread_local! {
     static DETECTOR: RefCell<Option<Box<dyn Detector>>> = const { RefCell::new(None) };
 }
 
-/// Score threshold for a face (rustface's default is 3.85; SeetaFace's
-/// authors suggest 2.0 for recall, 4.5 for precision).
+/// Score threshold for a face (rustface's default is 3.85; its docs name
+/// 0.95, 2.8 and 4.5 as typical values). Non-faces that pass it are
+/// filtered by the landmark frontal check.
 pub const SCORE_THRESH: f64 = 3.0;
 
 /// Detects faces on a grey image; boxes are in that image's pixels.

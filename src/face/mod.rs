@@ -81,8 +81,8 @@ pub use measure::is_frontal;
 
 /// Horizontal centring tolerance as a fraction of the image width: the
 /// face centre (midpoint of the eye centres) is "centred" when it is
-/// within this of the image's middle (5% = 24 px on the 480-px photo;
-/// ICAO 9303's guidance for the face's horizontal position).
+/// within this of the image's middle (5% = 24 px on the 480-px photo; the
+/// spec leaves the value open, the choice is explained in docs/face.md).
 pub const CENTER_TOLERANCE_FRAC: f32 = 0.05;
 
 pub use shape::{Rect, ShapePredictor};
