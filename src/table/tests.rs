@@ -763,3 +763,48 @@ fn write_xlsx_fixture() {
     }
     wb.save(fixture("scores.xlsx")).unwrap();
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the quoting, values come back as written (trimmed) and
+        /// every row is numbered with the physical line it starts on.
+        #[test]
+        fn csv_round_trip(names in proptest::collection::vec(
+            "[a-z中文\" ,]{0,10}(\n[a-z中文\"]{0,5}){0,2}", 1..20), crlf in any::<bool>()) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut w = csv::WriterBuilder::new()
+                .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+                .from_writer(Vec::new());
+            w.write_record(["准考证号", "课程代码", "课程名称", "成绩"]).unwrap();
+            let mut want = Vec::new();
+            let mut line = 2;
+            for (i, n) in names.iter().enumerate() {
+                let no = format!("{i:04}");
+                w.write_record([no.as_str(), "00015", n.as_str(), "85"]).unwrap();
+                let t = n.trim();
+                want.push((line, if t.is_empty() { None } else { Some(t.to_string()) }));
+                line += 1 + n.matches('\n').count();
+            }
+            let p = write(&dir, "p.csv", &w.into_inner().unwrap());
+            let (rows, problems) = scores(&p);
+            prop_assert!(problems.is_empty(), "{:?}", problems);
+            let got: Vec<_> = rows.iter().map(|(r, v)| (*r, v[2].clone())).collect();
+            prop_assert_eq!(got, want);
+        }
+
+        /// No input makes the cell conversion or the date parser panic.
+        #[test]
+        fn cells_never_panic(v in "\\PC{0,40}") {
+            for k in [Kind::Text, Kind::Code, Kind::CourseCode, Kind::Value, Kind::Date] {
+                let mut out = String::new();
+                let _ = cell::convert(k, cell::Raw::Str(&v), &mut out);
+            }
+            let _ = parse_date(&v);
+        }
+    }
+}
