@@ -28,7 +28,7 @@ fn write_scores(path: &Path, gbk: bool) {
         let year = 2015 + i % 9;
         text.push_str(&format!(
             "{:012},{code},{name},{score},{year}{month}\n",
-            10118_000_000u64 + (i / 12) as u64
+            10_118_000_000_u64 + (i / 12) as u64
         ));
     }
     let bytes = if gbk {

@@ -472,7 +472,7 @@ fn is_decimal(s: &str) -> bool {
 
 /// An Excel serial date (1900 or 1904 system) as `YYYY-MM-DD`.
 pub(crate) fn serial_date(serial: f64, is_1904: bool) -> Option<String> {
-    if !serial.is_finite() || serial < 1.0 || serial > 2_958_465.0 {
+    if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
         return None;
     }
     let days = serial.floor() as i64;
