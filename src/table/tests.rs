@@ -808,3 +808,58 @@ mod props {
         }
     }
 }
+
+#[test]
+fn utf16_unicode_text() {
+    // Excel's "Unicode text": UTF-16LE with BOM, tab-separated, saved as .txt
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = vec![0xFF, 0xFE];
+    for c in "准考证号\t课程代码\t课程名称\t成绩\r\n0101\t15\t英语\t85\r\n".encode_utf16()
+    {
+        b.extend_from_slice(&c.to_le_bytes());
+    }
+    let p = write(&dir, "u.txt", &b);
+    let (rows, problems) = scores(&p);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, 2);
+    assert_eq!(rows[0].1[2], s("英语"));
+    assert_eq!(
+        summary(&problems),
+        vec![(
+            Some(2),
+            s("课程代码"),
+            "table.course_code_restored",
+            Severity::Warning
+        )]
+    );
+}
+
+#[test]
+fn excel_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet().set_name("说明").unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("成绩 表").unwrap();
+    for (j, h) in ["准考证号", "课程代码", "成绩"].iter().enumerate() {
+        ws.write_string(0, j as u16, *h).unwrap();
+    }
+    for (j, v) in ["0101", "00015", "85"].iter().enumerate() {
+        ws.write_string(1, j as u16, *v).unwrap();
+    }
+    wb.save(&p).unwrap();
+    // the first sheet is empty: a Format error naming the file and sheet
+    let e = scores_err(&p);
+    assert!(
+        matches!(e, crate::Error::Format { .. }) && e.to_string().contains("说明"),
+        "{e}"
+    );
+    let opts = ReadOptions {
+        encoding: None,
+        sheet: Some("成绩表".into()),
+    };
+    let (rows, _) = read_all(&p, &SCORES, &opts).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, 2);
+}
