@@ -965,8 +965,8 @@ fn collect(paths: &[PathBuf]) -> Vec<Input> {
     out
 }
 
-enum Outcome {
-    Item(Box<Item>),
+enum Outcome<T> {
+    Item(Box<Item>, Option<T>),
     Skipped(InputProblem),
 }
 
@@ -1053,12 +1053,13 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn check_input(
+fn check_input<T>(
     path: &Path,
     explicit: bool,
     profile: &PhotoProfile,
     opts: &CheckOptions,
-) -> Outcome {
+    map: &(dyn Fn(&PhotoResult) -> T + Sync),
+) -> Outcome<T> {
     if !explicit {
         let ext = ext_of(path).to_ascii_lowercase();
         if !IMAGE_EXTS.contains(&ext.as_str()) {
@@ -1095,9 +1096,19 @@ fn check_input(
     // A panic in a decoder or an analysis must not stop the batch: the file
     // is reported as unreadable instead.
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        check_file(path, profile, opts).item
+        let res = check_file(path, profile, opts);
+        let extra = map(&res);
+        (res.item, extra)
     }));
-    Outcome::Item(Box::new(r.unwrap_or_else(|e| {
+    let (item, extra) = match r {
+        Ok((item, extra)) => (item, Some(extra)),
+        Err(e) => (unreadable_after_panic(path, e), None),
+    };
+    Outcome::Item(Box::new(item), extra)
+}
+
+fn unreadable_after_panic(path: &Path, e: Box<dyn std::any::Any + Send>) -> Item {
+    {
         let what = e
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -1113,7 +1124,7 @@ fn check_input(
             )],
             None,
         )
-    })))
+    }
 }
 
 /// Checks files and folders (folders recursively, entries sorted by path):
@@ -1128,18 +1139,32 @@ pub fn check_paths(
     opts: &CheckOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report> {
+    check_paths_map(paths, profile, opts, progress, &|_| ()).map(|(r, _)| r)
+}
+
+/// [`check_paths`], also calling `map` on every checked photo's full
+/// result (decoded pixels, face analysis) while it is in memory, e.g. to
+/// draw an annotated picture or a thumbnail. The second vector is aligned
+/// with `report.results` (`None` where a file could not be checked at all).
+pub fn check_paths_map<T: Send>(
+    paths: &[PathBuf],
+    profile: &PhotoProfile,
+    opts: &CheckOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    map: &(dyn Fn(&PhotoResult) -> T + Sync),
+) -> Result<(Report, Vec<Option<T>>)> {
     let inputs = collect(paths);
     let total = inputs
         .iter()
         .filter(|i| matches!(i, Input::File { .. }))
         .count();
     let done = AtomicUsize::new(0);
-    let outcomes: Vec<Outcome> = inputs
+    let outcomes: Vec<Outcome<T>> = inputs
         .into_par_iter()
         .map(|inp| match inp {
             Input::Problem(p) => Outcome::Skipped(p),
             Input::File { path, explicit } => {
-                let o = check_input(&path, explicit, profile, opts);
+                let o = check_input(&path, explicit, profile, opts, map);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress(n, total);
                 o
@@ -1147,14 +1172,18 @@ pub fn check_paths(
         })
         .collect();
     let mut report = Report::new("photo check");
+    let mut extras = Vec::new();
     for o in outcomes {
         match o {
-            Outcome::Item(i) => report.results.push(*i),
+            Outcome::Item(i, x) => {
+                report.results.push(*i);
+                extras.push(x);
+            }
             Outcome::Skipped(p) => report.input_errors.push(p),
         }
     }
     report.summary_extra.push(("profile", json!(profile.name)));
-    Ok(report)
+    Ok((report, extras))
 }
 
 #[cfg(test)]
@@ -1647,6 +1676,7 @@ mod tests {
             head_top: head,
             head_cut: false,
             head_top_estimated: false,
+            head_top_proportional: 0.0,
             face_width: Some(w),
             face_left_x: None,
             face_right_x: None,

@@ -1428,6 +1428,8 @@ pub(crate) mod tests {
             eye_right: er,
             head_top: Some(head_top),
             head_cut: false,
+            head_top_estimated: false,
+            head_top_proportional: 0.0,
             face_width: Some(fw),
             face_left_x: Some(cx - fw / 2.0),
             face_right_x: Some(cx + fw / 2.0),
