@@ -832,6 +832,29 @@ fn json_shape_for_eligibility() {
 }
 
 #[test]
+fn eligibility_reads_this_json() {
+    // what `zikao eligibility --prereq FILE` does with our JSON output
+    let mut p2 = prior("A3");
+    p2.name = Some("张叁".into());
+    let r = run_with(
+        vec![cand("A1"), cand("A2"), cand("A3")],
+        vec![prior("A1"), p2],
+        "anhui",
+        "2023-06",
+        "2023-06-08",
+        |_, _| {},
+    );
+    let text = serde_json::to_string(&r.to_json(Lang::Zh)).unwrap();
+    let (cmd, m) = crate::elig::report::parse_report(&text, Path::new("prereq.json")).unwrap();
+    assert_eq!(cmd, "prereq verify");
+    assert_eq!(m["A1"].verdict, "verified");
+    assert_eq!(m["A2"].verdict, "rejected");
+    assert!(m["A2"].codes.contains(&"prereq.missing".to_string()));
+    assert_eq!(m["A3"].verdict, "review");
+    assert!(m["A3"].codes.contains(&"prereq.identity_match".to_string()));
+}
+
+#[test]
 fn every_message_renders_in_both_languages() {
     let r = run_with(
         vec![cand("A1")],
