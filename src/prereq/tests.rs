@@ -889,6 +889,14 @@ fn parsers() {
     assert_eq!(Level::parse("高职（专科）"), Some(Level::Associate));
     assert_eq!(Level::parse("中专"), Some(Level::Below));
     assert_eq!(Level::parse("博士研究生"), Some(Level::Doctor));
+    assert_eq!(Level::parse("高等职业教育"), Some(Level::Associate));
+    assert_eq!(Level::parse("高起专"), Some(Level::Associate));
+    assert_eq!(Level::parse("高起本"), Some(Level::Bachelor));
+    assert_eq!(Level::parse("普通高中"), Some(Level::Below));
+    assert_eq!(Level::parse("第二学士学位"), Some(Level::Bachelor));
+    assert_eq!(Level::parse("预科"), None);
+    assert_eq!(Level::parse("高中起点本科"), Some(Level::Bachelor));
+    assert_eq!(Level::parse("高中起点专科"), Some(Level::Associate));
     assert!(is_online_code("090888693519"));
     assert!(!is_online_code("09088869351"));
     assert!(is_report_number("50111111111111111111"));
