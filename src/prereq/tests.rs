@@ -774,6 +774,13 @@ fn eligibility_json_reader() {
     let mut o = PrereqOptions::new(d("2023-12-05"));
     o.batch = Some("2023-12".parse().unwrap());
     assert!(verify(&inp, &Policy::builtin("anhui").unwrap(), &o).is_err());
+    // a month that is not a batch of the policy is a usage error
+    let inp = PrereqInputs::default();
+    o.batch = Some("2023-03".parse().unwrap());
+    assert!(matches!(
+        verify(&inp, &Policy::builtin("anhui").unwrap(), &o),
+        Err(Error::Usage(_))
+    ));
 }
 
 // ---- masking and the JSON that eligibility --prereq reads
