@@ -196,7 +196,8 @@ pub fn check_bytes_with(
                         Finding::error(
                             "photo.geometry_unmeasured",
                             PhotoMsg::GeometryUnmeasured {
-                                reason: e.to_string(),
+                                reason_zh: e.render(crate::Lang::Zh),
+                                reason_en: e.render(crate::Lang::En),
                             },
                         )
                         .expected(geometry_expected(profile)),
@@ -204,13 +205,8 @@ pub fn check_bytes_with(
                 }
             } else {
                 b.push(
-                    Finding::error(
-                        "photo.geometry_unmeasured",
-                        PhotoMsg::GeometryUnmeasured {
-                            reason: "the face check was switched off".into(),
-                        },
-                    )
-                    .expected(geometry_expected(profile)),
+                    Finding::error("photo.geometry_unmeasured", PhotoMsg::GeometrySwitchedOff)
+                        .expected(geometry_expected(profile)),
                 );
             }
         }
@@ -664,7 +660,7 @@ fn check_png(b: &mut Builder, bytes: &[u8], opts: &CheckOptions) -> Option<RgbIm
     );
     let d = p
         .phys
-        .and_then(|(x, y, unit)| (unit == 1).then(|| (x as f64 * 0.0254, y as f64 * 0.0254)));
+        .and_then(|(x, y, unit)| (unit == 1).then_some((x as f64 * 0.0254, y as f64 * 0.0254)));
     check_dpi(b, &[("PNG pHYs", d)]);
     if !p.complete {
         b.push(Finding::error(
@@ -1096,7 +1092,28 @@ fn check_input(
             }
         }
     }
-    Outcome::Item(Box::new(check_file(path, profile, opts).item))
+    // A panic in a decoder or an analysis must not stop the batch: the file
+    // is reported as unreadable instead.
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        check_file(path, profile, opts).item
+    }));
+    Outcome::Item(Box::new(r.unwrap_or_else(|e| {
+        let what = e
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| e.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        unreadable_item(
+            path,
+            vec![Finding::error(
+                "photo.unreadable",
+                PhotoMsg::Corrupt {
+                    detail: format!("internal error while checking: {what}"),
+                },
+            )],
+            None,
+        )
+    })))
 }
 
 /// Checks files and folders (folders recursively, entries sorted by path):
@@ -1805,5 +1822,39 @@ mod tests {
         assert_eq!(report.exit_code(), 1);
         let js = report.to_json(crate::Lang::En);
         assert_eq!(js["summary"]["profile"], "national");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        /// Mutated and cut real photos never panic the pipeline.
+        #[test]
+        fn mutated_photos_never_panic(pos in 0usize..40000, byte in proptest::num::u8::ANY, cut in 0usize..40000) {
+            let mut j = base_bytes();
+            let p = pos % j.len();
+            j[p] = byte;
+            let c = cut % (j.len() + 1);
+            let a = run("m.jpg", &j);
+            let b = run("m.jpg", &j[..c]);
+            proptest::prop_assert!(a.verdict == "fail" && b.verdict == "fail");
+        }
+    }
+
+    /// Prints example items (run with `-- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn print_examples() {
+        let mut j = base_bytes();
+        set_jfif(&mut j, 1, 72, 72);
+        for (n, b) in [("ok.jpg", base_bytes()), ("dpi72.jpg", j)] {
+            let item = run(n, &b);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&item.to_json(crate::Lang::En)).unwrap()
+            );
+            println!(
+                "{}",
+                serde_json::to_string(&item.to_json(crate::Lang::Zh)).unwrap()
+            );
+        }
     }
 }

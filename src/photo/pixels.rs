@@ -21,16 +21,7 @@ use serde_json::{json, Map, Value};
 use crate::face::FaceGeometry;
 use crate::finding::Finding;
 use crate::msg::{Lang, Msg};
-use crate::photo::profile::PhotoProfile;
-
-/// An allowed background colour (from the profile's `[background]` table).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Background {
-    /// Name shown in reports (`light_blue`, `white`, `light_gray`).
-    pub name: String,
-    /// The reference sRGB value from the standard.
-    pub rgb: [u8; 3],
-}
+use crate::photo::profile::{Background, PhotoProfile};
 
 /// Finding codes emitted here.
 pub mod code {
@@ -527,20 +518,11 @@ impl FaceFrame {
 
 /// Runs the pixel analysis with the thresholds of a photo profile.
 pub fn analyze(img: &RgbImage, face: Option<&FaceGeometry>, profile: &PhotoProfile) -> PixelReport {
-    let backgrounds: Vec<Background> = profile
-        .background
-        .colors
-        .iter()
-        .map(|c| Background {
-            name: c.name.clone(),
-            rgb: c.rgb,
-        })
-        .collect();
     analyze_with(
         img,
         face,
-        &backgrounds,
-        profile.background.tolerance_delta_e as f32,
+        &profile.backgrounds,
+        profile.background_tolerance_de,
         &profile.pixels,
     )
 }
@@ -850,6 +832,7 @@ fn basis(x: f32, y: f32, w: u32, h: u32) -> [f64; 6] {
 /// Least-squares quadratic surface for L*, a*, b* over the samples with
 /// `keep[i]`. A small ridge keeps directions the samples do not span (a
 /// thin strip) at zero instead of wild.
+#[allow(clippy::needless_range_loop)]
 fn fit(samples: &[Sample], keep: &[bool]) -> Option<[[f64; 6]; 3]> {
     let mut ata = [[0f64; 6]; 6];
     let mut aty = [[0f64; 6]; 3];
@@ -1445,7 +1428,6 @@ pub(crate) mod tests {
             eye_right: er,
             head_top: Some(head_top),
             head_cut: false,
-            head_top_estimated: false,
             face_width: Some(fw),
             face_left_x: Some(cx - fw / 2.0),
             face_right_x: Some(cx + fw / 2.0),
@@ -1489,7 +1471,7 @@ pub(crate) mod tests {
             let skin = [224, 172, 140];
             let p = if e(196.0, 235.0, 14.0, 7.0) || e(284.0, 235.0, 14.0, 7.0) {
                 [45, 35, 35]
-            } else if (ys >= 210 && ys < 217)
+            } else if (210..217).contains(&ys)
                 && ((172..222).contains(&xs) || (258..308).contains(&xs))
             {
                 [60, 45, 40]
