@@ -41,7 +41,11 @@ impl Level {
     /// Reads a level text. `None`: not recognised.
     pub fn parse(s: &str) -> Option<Level> {
         let t = text::norm(s).to_lowercase();
-        let t = t.as_str();
+        // "高中起点本科" / "专科起点本科": the level is what follows 起点.
+        let t = match t.split_once("起点") {
+            Some((_, rest)) if !rest.is_empty() => rest,
+            _ => t.as_str(),
+        };
         if t.is_empty() {
             return None;
         }
@@ -76,6 +80,7 @@ impl Level {
         if t.contains("本科")
             || t.contains("学士")
             || t.contains("专升本")
+            || t.contains("高起本")
             || t == "本"
             || t.contains("bachelor")
             || t.contains("undergraduate")
@@ -85,6 +90,8 @@ impl Level {
         if t.contains("专科")
             || t.contains("大专")
             || t.contains("高职")
+            || t.contains("高等职业")
+            || t.contains("高起专")
             || t.contains("高专")
             || t == "专"
             || t.contains("associate")

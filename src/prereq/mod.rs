@@ -375,6 +375,12 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
     let batch = opts
         .batch
         .unwrap_or_else(|| Batch::for_date(opts.as_of, &policy.batch_months));
+    if !policy.batch_months.is_empty() && !policy.batch_months.contains(&batch.month) {
+        return Err(Error::Usage(format!(
+            "batch {batch} is not a graduation batch of policy {} (months {:?})",
+            policy.name, policy.batch_months
+        )));
+    }
     if let Some(b) = inputs.eligibility.as_ref().and_then(|e| e.batch) {
         if b != batch {
             return Err(Error::Usage(format!(

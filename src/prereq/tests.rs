@@ -774,6 +774,13 @@ fn eligibility_json_reader() {
     let mut o = PrereqOptions::new(d("2023-12-05"));
     o.batch = Some("2023-12".parse().unwrap());
     assert!(verify(&inp, &Policy::builtin("anhui").unwrap(), &o).is_err());
+    // a month that is not a batch of the policy is a usage error
+    let inp = PrereqInputs::default();
+    o.batch = Some("2023-03".parse().unwrap());
+    assert!(matches!(
+        verify(&inp, &Policy::builtin("anhui").unwrap(), &o),
+        Err(Error::Usage(_))
+    ));
 }
 
 // ---- masking and the JSON that eligibility --prereq reads
@@ -832,6 +839,29 @@ fn json_shape_for_eligibility() {
 }
 
 #[test]
+fn eligibility_reads_this_json() {
+    // what `zikao eligibility --prereq FILE` does with our JSON output
+    let mut p2 = prior("A3");
+    p2.name = Some("张叁".into());
+    let r = run_with(
+        vec![cand("A1"), cand("A2"), cand("A3")],
+        vec![prior("A1"), p2],
+        "anhui",
+        "2023-06",
+        "2023-06-08",
+        |_, _| {},
+    );
+    let text = serde_json::to_string(&r.to_json(Lang::Zh)).unwrap();
+    let (cmd, m) = crate::elig::report::parse_report(&text, Path::new("prereq.json")).unwrap();
+    assert_eq!(cmd, "prereq verify");
+    assert_eq!(m["A1"].verdict, "verified");
+    assert_eq!(m["A2"].verdict, "rejected");
+    assert!(m["A2"].codes.contains(&"prereq.missing".to_string()));
+    assert_eq!(m["A3"].verdict, "review");
+    assert!(m["A3"].codes.contains(&"prereq.identity_match".to_string()));
+}
+
+#[test]
 fn every_message_renders_in_both_languages() {
     let r = run_with(
         vec![cand("A1")],
@@ -866,6 +896,14 @@ fn parsers() {
     assert_eq!(Level::parse("高职（专科）"), Some(Level::Associate));
     assert_eq!(Level::parse("中专"), Some(Level::Below));
     assert_eq!(Level::parse("博士研究生"), Some(Level::Doctor));
+    assert_eq!(Level::parse("高等职业教育"), Some(Level::Associate));
+    assert_eq!(Level::parse("高起专"), Some(Level::Associate));
+    assert_eq!(Level::parse("高起本"), Some(Level::Bachelor));
+    assert_eq!(Level::parse("普通高中"), Some(Level::Below));
+    assert_eq!(Level::parse("第二学士学位"), Some(Level::Bachelor));
+    assert_eq!(Level::parse("预科"), None);
+    assert_eq!(Level::parse("高中起点本科"), Some(Level::Bachelor));
+    assert_eq!(Level::parse("高中起点专科"), Some(Level::Associate));
     assert!(is_online_code("090888693519"));
     assert!(!is_online_code("09088869351"));
     assert!(is_report_number("50111111111111111111"));
