@@ -264,9 +264,9 @@ pub fn render_html(
             }
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "</select></label><label>{} <input id=\"fq\" type=\"search\"></label><span>{} <b id=\"shown\">{}</b></span></div></header>\n",
+        "</select></label><label>{} <input id=\"fq\" type=\"search\"></label><span>{} <b id=\"shown\">{}</b></span></div></header>",
         t("文件名", "File name"),
         t("显示", "Shown"),
         report.results.len()
@@ -331,9 +331,9 @@ pub fn render_html(
             None => h.push_str("<div class=\"thumb\" style=\"width:90px\"></div>"),
         }
         if let Some(src) = full {
-            let _ = write!(
+            let _ = writeln!(
                 annotated,
-                "<script type=\"text/plain\" id=\"a{i}\">{src}</script>\n"
+                "<script type=\"text/plain\" id=\"a{i}\">{src}</script>"
             );
         }
         let _ = write!(

@@ -832,6 +832,7 @@ fn basis(x: f32, y: f32, w: u32, h: u32) -> [f64; 6] {
 /// Least-squares quadratic surface for L*, a*, b* over the samples with
 /// `keep[i]`. A small ridge keeps directions the samples do not span (a
 /// thin strip) at zero instead of wild.
+#[allow(clippy::needless_range_loop)]
 fn fit(samples: &[Sample], keep: &[bool]) -> Option<[[f64; 6]; 3]> {
     let mut ata = [[0f64; 6]; 6];
     let mut aty = [[0f64; 6]; 3];
@@ -1470,7 +1471,7 @@ pub(crate) mod tests {
             let skin = [224, 172, 140];
             let p = if e(196.0, 235.0, 14.0, 7.0) || e(284.0, 235.0, 14.0, 7.0) {
                 [45, 35, 35]
-            } else if (ys >= 210 && ys < 217)
+            } else if (210..217).contains(&ys)
                 && ((172..222).contains(&xs) || (258..308).contains(&xs))
             {
                 [60, 45, 40]
