@@ -1907,6 +1907,43 @@ pub(crate) mod tests {
             if path.contains("_ok_") {
                 assert!(r.findings.is_empty(), "{path}: {:?}", r.findings);
             }
+            if path.contains("_ok_") {
+                // The same photo with its background darkened towards the
+                // right (a side light), with a picture on the wall, and in
+                // black and white.
+                let bg = r.background_rgb.unwrap();
+                let near = |p: [u8; 3]| (0..3).all(|c| (p[c] as i32 - bg[c] as i32).abs() <= 3);
+                let mut grad = img.clone();
+                let mut obj = img.clone();
+                for (x, y, p) in grad.enumerate_pixels_mut() {
+                    if near(p.0) {
+                        *p = image::Rgb(add(p.0, -(x as f32) / 479.0 * 35.0));
+                    }
+                    if (15..55).contains(&x) && (100..160).contains(&y) {
+                        obj.put_pixel(x, y, image::Rgb([120, 90, 60]));
+                    }
+                }
+                let r = run(&grad, Some(&f));
+                assert!(
+                    codes(&r).contains(&code::BACKGROUND_UNIFORM),
+                    "{path} gradient: {:?}",
+                    r.measurements
+                );
+                let r = run(&obj, Some(&f));
+                assert_eq!(
+                    codes(&r),
+                    vec![code::BACKGROUND_UNIFORM],
+                    "{path} object: {:?}",
+                    r.measurements
+                );
+                let grey = image::DynamicImage::ImageRgb8(img.clone())
+                    .grayscale()
+                    .to_rgb8();
+                assert!(
+                    codes(&run(&grey, Some(&f))).contains(&code::MONOCHROME),
+                    "{path} grey"
+                );
+            }
             // The same photo blurred (by 1.5% of the face width) gets the
             // warning.
             let sigma = 0.015 * f.face_width.unwrap();
