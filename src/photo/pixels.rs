@@ -1908,6 +1908,18 @@ pub(crate) mod tests {
                 assert!(r.findings.is_empty(), "{path}: {:?}", r.findings);
             }
             if path.contains("_ok_") {
+                // Without the face geometry the corner samples still see a
+                // plain background.
+                let r0 = run(&img, None);
+                assert!(
+                    r0.findings.iter().all(|x| x.severity != Severity::Error),
+                    "{path} no face: {:?}",
+                    r0.findings
+                );
+                assert_eq!(
+                    r0.measurements["background_region"],
+                    json!("corners_no_face")
+                );
                 // The same photo with its background darkened towards the
                 // right (a side light), with a picture on the wall, and in
                 // black and white.
