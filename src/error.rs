@@ -84,17 +84,13 @@ impl Error {
                     row,
                     column,
                     message,
-                } => format!(
-                    "{}：第 {row} 行，「{column}」列：{message}",
-                    path.display()
-                ),
+                } => format!("{}：第 {row} 行，「{column}」列：{message}", path.display()),
                 Error::Policy { path, key, message } => {
                     format!("{}：配置项「{key}」有误：{message}", path.display())
                 }
-                Error::OutputExists { path } => format!(
-                    "{}：输出文件已存在；如需覆盖请加 --force",
-                    path.display()
-                ),
+                Error::OutputExists { path } => {
+                    format!("{}：输出文件已存在；如需覆盖请加 --force", path.display())
+                }
                 Error::Usage(m) => m.clone(),
                 Error::Model(m) => format!("人脸模型：{m}"),
             },

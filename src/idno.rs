@@ -161,8 +161,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<IdNumber, IdError> {
     let b = s.as_bytes();
     let (full, upgraded) = match b.len() {
         18 => {
-            if !b[..17].iter().all(u8::is_ascii_digit)
-                || !(b[17].is_ascii_digit() || b[17] == b'X')
+            if !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X')
             {
                 return Err(IdError::Shape);
             }
@@ -175,9 +174,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<IdNumber, IdError> {
         _ => return Err(IdError::Shape),
     };
     let fb = full.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> u32 {
-        full[r].parse().expect("digits checked")
-    };
+    let num = |r: std::ops::Range<usize>| -> u32 { full[r].parse().expect("digits checked") };
     let birth = NaiveDate::from_ymd_opt(num(6..10) as i32, num(10..12), num(12..14))
         .ok_or(IdError::BadDate)?;
     if birth > today || birth.year() < 1880 {
@@ -252,7 +249,10 @@ mod tests {
     fn known_valid_numbers() {
         // GB 11643-1999 appendix example.
         let id = parse("11010519491231002X", today()).unwrap();
-        assert_eq!(id.birth_date, NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            id.birth_date,
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(id.gender, Gender::Female);
         assert!(!id.upgraded);
         let id = parse("440524188001010014", today()).unwrap();
@@ -283,7 +283,13 @@ mod tests {
 
     #[test]
     fn shapes() {
-        for s in ["", "123", "11010519491231002Y", "1101051949123100", "abcdefghijklmnopqr"] {
+        for s in [
+            "",
+            "123",
+            "11010519491231002Y",
+            "1101051949123100",
+            "abcdefghijklmnopqr",
+        ] {
             assert_eq!(parse(s, today()), Err(IdError::Shape), "{s}");
         }
     }
@@ -309,9 +315,18 @@ mod tests {
     fn id_types() {
         assert_eq!(IdType::parse(None), IdType::ResidentId);
         assert_eq!(IdType::parse(Some("身份证")), IdType::ResidentId);
-        assert_eq!(IdType::parse(Some("港澳台居民居住证")), IdType::HmtResidence);
-        assert_eq!(IdType::parse(Some("港澳居民来往内地通行证")), IdType::HkMacauPermit);
-        assert_eq!(IdType::parse(Some("台湾居民来往大陆通行证")), IdType::TaiwanPermit);
+        assert_eq!(
+            IdType::parse(Some("港澳台居民居住证")),
+            IdType::HmtResidence
+        );
+        assert_eq!(
+            IdType::parse(Some("港澳居民来往内地通行证")),
+            IdType::HkMacauPermit
+        );
+        assert_eq!(
+            IdType::parse(Some("台湾居民来往大陆通行证")),
+            IdType::TaiwanPermit
+        );
         assert_eq!(IdType::parse(Some("护照")), IdType::Passport);
     }
 

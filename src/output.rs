@@ -113,6 +113,9 @@ mod tests {
     fn atomic_write_missing_dir_is_error() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("no/such/dir/out.json");
-        assert!(matches!(write_atomic(&p, b"x", false), Err(Error::Io { .. })));
+        assert!(matches!(
+            write_atomic(&p, b"x", false),
+            Err(Error::Io { .. })
+        ));
     }
 }

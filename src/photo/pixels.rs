@@ -21,7 +21,16 @@ use serde_json::{json, Map, Value};
 use crate::face::FaceGeometry;
 use crate::finding::Finding;
 use crate::msg::{Lang, Msg};
-use crate::photo::profile::{Background, PhotoProfile};
+use crate::photo::profile::PhotoProfile;
+
+/// An allowed background colour (from the profile's `[background]` table).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Background {
+    /// Name shown in reports (`light_blue`, `white`, `light_gray`).
+    pub name: String,
+    /// The reference sRGB value from the standard.
+    pub rgb: [u8; 3],
+}
 
 /// Finding codes emitted here.
 pub mod code {
@@ -518,11 +527,20 @@ impl FaceFrame {
 
 /// Runs the pixel analysis with the thresholds of a photo profile.
 pub fn analyze(img: &RgbImage, face: Option<&FaceGeometry>, profile: &PhotoProfile) -> PixelReport {
+    let backgrounds: Vec<Background> = profile
+        .background
+        .colors
+        .iter()
+        .map(|c| Background {
+            name: c.name.clone(),
+            rgb: c.rgb,
+        })
+        .collect();
     analyze_with(
         img,
         face,
-        &profile.backgrounds,
-        profile.background_tolerance_de,
+        &backgrounds,
+        profile.background.tolerance_delta_e as f32,
         &profile.pixels,
     )
 }
@@ -1428,6 +1446,7 @@ pub(crate) mod tests {
             eye_right: er,
             head_top: Some(head_top),
             head_cut: false,
+            head_top_estimated: false,
             face_width: Some(fw),
             face_left_x: Some(cx - fw / 2.0),
             face_right_x: Some(cx + fw / 2.0),

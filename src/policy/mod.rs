@@ -96,7 +96,11 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Re
         let key = e.path().to_string();
         Error::Policy {
             path: PathBuf::from(path),
-            key: if key == "." { "(top level)".into() } else { key },
+            key: if key == "." {
+                "(top level)".into()
+            } else {
+                key
+            },
             message: e.into_inner().to_string().trim().to_string(),
         }
     })
@@ -210,11 +214,8 @@ mod tests {
 
     #[test]
     fn malformed_policy_names_key() {
-        let e = Policy::parse(
-            "name = 3\ntitle_zh='x'\ntitle_en='y'",
-            Path::new("my.toml"),
-        )
-        .unwrap_err();
+        let e = Policy::parse("name = 3\ntitle_zh='x'\ntitle_en='y'", Path::new("my.toml"))
+            .unwrap_err();
         let s = e.to_string();
         assert!(s.contains("my.toml") && s.contains("name"), "{s}");
         let e = Policy::parse(
