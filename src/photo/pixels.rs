@@ -509,9 +509,12 @@ impl FaceFrame {
             .max(4.0);
         let eye_y = (f.eye_left.y + f.eye_right.y) / 2.0;
         let top = match f.head_top {
-            Some(t) if !f.head_cut => t,
             _ if f.head_cut => 0.0,
-            _ => (eye_y - 1.1 * fw).max(0.0),
+            // An estimated head top (hair not seen against the background)
+            // may be too low: keep the top band clear of any usual hair.
+            Some(t) if f.head_top_estimated => t.min(eye_y - 1.3 * fw).max(0.0),
+            Some(t) => t,
+            None => (eye_y - 1.1 * fw).max(0.0),
         };
         FaceFrame {
             cx: f.face_center_x,
@@ -1565,6 +1568,18 @@ pub(crate) mod tests {
             assert_eq!(r.measurements["background_match"], json!(bg.name));
             assert_eq!(r.background_rgb, Some(bg.rgb));
         }
+    }
+
+    #[test]
+    fn an_estimated_head_top_keeps_the_hair_out_of_the_samples() {
+        // The engine guessed the head top 70 px too low (the hair is at 80).
+        let mut f = the_face();
+        f.head_top = Some(150.0);
+        let img = portrait([240, 240, 240]);
+        assert!(codes(&run(&img, Some(&f))).contains(&code::BACKGROUND_UNIFORM));
+        f.head_top_estimated = true;
+        let r = run(&img, Some(&f));
+        assert!(r.findings.is_empty(), "{:?}", r.measurements);
     }
 
     #[test]
