@@ -85,8 +85,8 @@ fn tint(img: &mut RgbImage, x0: f32, y0: f32, x1: f32, y1: f32, c: [u8; 3], alph
     for y in y0..y1 {
         for x in x0..x1 {
             let p = img.get_pixel_mut(x, y);
-            for k in 0..3 {
-                p.0[k] = (p.0[k] as f32 * (1.0 - alpha) + c[k] as f32 * alpha).round() as u8;
+            for (v, ck) in p.0.iter_mut().zip(c) {
+                *v = (*v as f32 * (1.0 - alpha) + ck as f32 * alpha).round() as u8;
             }
         }
     }

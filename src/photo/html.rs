@@ -62,6 +62,23 @@ pub fn jpeg_bytes(img: &RgbImage, quality: u8) -> Vec<u8> {
     buf
 }
 
+/// PNG pictures bigger than this are re-encoded as JPEG for the page.
+const PNG_MAX: usize = 120_000;
+
+/// The annotated picture as it goes into the page: a large PNG (a 480x640
+/// annotated photo is 230-300 KB as PNG) becomes JPEG quality 80 (about
+/// 40-60 KB), so a 3,000-photo page stays around 200 MB instead of 1 GB.
+/// Callers that pass [`jpeg_bytes`] already skip this decode/encode.
+fn lighten(bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.len() <= PNG_MAX || !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return bytes;
+    }
+    match image::load_from_memory_with_format(&bytes, image::ImageFormat::Png) {
+        Ok(img) => jpeg_bytes(&img.to_rgb8(), 80),
+        Err(_) => bytes,
+    }
+}
+
 /// A small JPEG thumbnail `height` pixels high (about 3-5 KB at 120 px),
 /// for the page's list.
 pub fn thumbnail_jpeg(img: &RgbImage, height: u32) -> Vec<u8> {
@@ -264,9 +281,9 @@ pub fn render_html(
             }
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "</select></label><label>{} <input id=\"fq\" type=\"search\"></label><span>{} <b id=\"shown\">{}</b></span></div></header>\n",
+        "</select></label><label>{} <input id=\"fq\" type=\"search\"></label><span>{} <b id=\"shown\">{}</b></span></div></header>",
         t("文件名", "File name"),
         t("显示", "Shown"),
         report.results.len()
@@ -313,7 +330,7 @@ pub fn render_html(
         );
         let pics = images(i);
         let thumb = pics.as_ref().and_then(|(t, _)| data_uri(t));
-        let full = pics.as_ref().and_then(|(_, a)| data_uri(a));
+        let full = pics.and_then(|(_, a)| data_uri(&lighten(a)));
         match thumb {
             Some(src) => {
                 let _ = write!(
@@ -331,9 +348,9 @@ pub fn render_html(
             None => h.push_str("<div class=\"thumb\" style=\"width:90px\"></div>"),
         }
         if let Some(src) = full {
-            let _ = write!(
+            let _ = writeln!(
                 annotated,
-                "<script type=\"text/plain\" id=\"a{i}\">{src}</script>\n"
+                "<script type=\"text/plain\" id=\"a{i}\">{src}</script>"
             );
         }
         let _ = write!(
@@ -486,6 +503,21 @@ mod tests {
         assert!(data_uri(&[0xFF, 0xD8, 0xFF, 0xE0])
             .unwrap()
             .starts_with("data:image/jpeg"));
+    }
+
+    #[test]
+    fn big_png_annotations_are_embedded_as_jpeg() {
+        let img = crate::photo::pixels::tests::portrait([255, 255, 255]);
+        let noisy = RgbImage::from_fn(480, 640, |x, y| {
+            let p = img.get_pixel(x, y).0;
+            Rgb([p[0] ^ ((x * 7 + y * 13) % 16) as u8, p[1], p[2]])
+        });
+        let png = crate::photo::annotate::png_bytes(&noisy);
+        assert!(png.len() > PNG_MAX);
+        let out = lighten(png);
+        assert!(out.starts_with(&[0xFF, 0xD8, 0xFF]) && out.len() < PNG_MAX);
+        let small = crate::photo::annotate::png_bytes(&RgbImage::new(10, 10));
+        assert_eq!(lighten(small.clone()), small);
     }
 
     #[test]

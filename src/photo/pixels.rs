@@ -500,9 +500,12 @@ impl FaceFrame {
             .max(4.0);
         let eye_y = (f.eye_left.y + f.eye_right.y) / 2.0;
         let top = match f.head_top {
-            Some(t) if !f.head_cut => t,
             _ if f.head_cut => 0.0,
-            _ => (eye_y - 1.1 * fw).max(0.0),
+            // An estimated head top (hair not seen against the background)
+            // may be too low: keep the top band clear of any usual hair.
+            Some(t) if f.head_top_estimated => t.min(eye_y - 1.3 * fw).max(0.0),
+            Some(t) => t,
+            None => (eye_y - 1.1 * fw).max(0.0),
         };
         FaceFrame {
             cx: f.face_center_x,
@@ -1551,6 +1554,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn an_estimated_head_top_keeps_the_hair_out_of_the_samples() {
+        // The engine guessed the head top 70 px too low (the hair is at 80).
+        let mut f = the_face();
+        f.head_top = Some(150.0);
+        let img = portrait([240, 240, 240]);
+        assert!(codes(&run(&img, Some(&f))).contains(&code::BACKGROUND_UNIFORM));
+        f.head_top_estimated = true;
+        let r = run(&img, Some(&f));
+        assert!(r.findings.is_empty(), "{:?}", r.measurements);
+    }
+
+    #[test]
     fn wrong_background_colour_fails() {
         for bg in [[255, 200, 200], [128, 128, 128], [0, 90, 200]] {
             let r = run(&portrait(bg), Some(&the_face()));
@@ -1908,6 +1923,55 @@ pub(crate) mod tests {
             assert!(errors.is_empty(), "{path}: {errors:?}");
             if path.contains("_ok_") {
                 assert!(r.findings.is_empty(), "{path}: {:?}", r.findings);
+            }
+            if path.contains("_ok_") {
+                // Without the face geometry the corner samples still see a
+                // plain background.
+                let r0 = run(&img, None);
+                assert!(
+                    r0.findings.iter().all(|x| x.severity != Severity::Error),
+                    "{path} no face: {:?}",
+                    r0.findings
+                );
+                assert_eq!(
+                    r0.measurements["background_region"],
+                    json!("corners_no_face")
+                );
+                // The same photo with its background darkened towards the
+                // right (a side light), with a picture on the wall, and in
+                // black and white.
+                let bg = r.background_rgb.unwrap();
+                let near = |p: [u8; 3]| (0..3).all(|c| (p[c] as i32 - bg[c] as i32).abs() <= 3);
+                let mut grad = img.clone();
+                let mut obj = img.clone();
+                for (x, y, p) in grad.enumerate_pixels_mut() {
+                    if near(p.0) {
+                        *p = image::Rgb(add(p.0, -(x as f32) / 479.0 * 35.0));
+                    }
+                    if (15..55).contains(&x) && (100..160).contains(&y) {
+                        obj.put_pixel(x, y, image::Rgb([120, 90, 60]));
+                    }
+                }
+                let r = run(&grad, Some(&f));
+                assert!(
+                    codes(&r).contains(&code::BACKGROUND_UNIFORM),
+                    "{path} gradient: {:?}",
+                    r.measurements
+                );
+                let r = run(&obj, Some(&f));
+                assert_eq!(
+                    codes(&r),
+                    vec![code::BACKGROUND_UNIFORM],
+                    "{path} object: {:?}",
+                    r.measurements
+                );
+                let grey = image::DynamicImage::ImageRgb8(img.clone())
+                    .grayscale()
+                    .to_rgb8();
+                assert!(
+                    codes(&run(&grey, Some(&f))).contains(&code::MONOCHROME),
+                    "{path} grey"
+                );
             }
             // The same photo blurred (by 1.5% of the face width) gets the
             // warning.
