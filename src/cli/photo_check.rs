@@ -1,17 +1,150 @@
 //! `zikao photo check`.
 
+use std::path::PathBuf;
+
 use anyhow::Result;
 use clap::Args as ClapArgs;
+use zikao::photo::annotate::{self, GeometryRanges};
+use zikao::photo::{html, CheckOptions, PhotoProfile, PhotoResult};
 
+use super::common::Format;
 use super::Common;
 
-/// `zikao photo check` (being built).
+const HELP: &str = "\
+Examples / 示例:
+  zikao photo check photo.jpg                            one photo / 检查一张照片
+  zikao photo check photos/ --lang en                    a folder, recursively / 递归检查文件夹
+  zikao photo check photos/ --format html -o report.html a report page for a batch / 批量 HTML 报告
+  zikao photo check photos/ --annotate guides/           PNGs with the guides drawn / 输出标注图
+  zikao photo check photos/ --format csv -o result.csv   for Excel / 导出 CSV
+  zikao photo check --profile guangdong photos/          Guangdong: white or light gray only / 广东标准
+  zikao photo check --profile id-attachment id/*.jpg     ID-card attachments / 身份证附件
+
+Profiles / 标准: national (default), guangdong, guangdong-upload, id-attachment, or --profile-file FILE.
+Exit status / 退出码: 0 all pass; 1 some fail; 2 usage error or unreadable path.";
+
+/// 按标准检查照片 / check photos against a profile.
 #[derive(Debug, ClapArgs)]
+#[command(after_help = HELP)]
 pub struct Args {
+    /// 照片文件或文件夹 / photo files or folders (recursive)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// 照片标准 / photo profile: national, guangdong, guangdong-upload, id-attachment
+    #[arg(long, default_value = "national", conflicts_with = "profile_file")]
+    pub profile: String,
+    /// 自定义标准文件（TOML）/ your own profile file (TOML)
+    #[arg(long, value_name = "FILE")]
+    pub profile_file: Option<PathBuf>,
+    /// 为每张照片输出标注图（PNG）到此文件夹 / write a PNG with the guides drawn for each photo into DIR
+    #[arg(long, value_name = "DIR")]
+    pub annotate: Option<PathBuf>,
     #[command(flatten)]
     pub common: Common,
 }
 
-pub fn run(_args: Args) -> Result<u8> {
-    anyhow::bail!("`photo check` is not built yet / 该命令尚未实现")
+/// What is kept of each photo for the annotated PNGs and the HTML page.
+struct Visual {
+    thumb: Vec<u8>,
+    annotated: Vec<u8>,
+    write_error: Option<String>,
+}
+
+pub fn load_profile(name: &str, file: &Option<PathBuf>) -> Result<PhotoProfile> {
+    Ok(match file {
+        Some(f) => PhotoProfile::load(f)?,
+        None => PhotoProfile::builtin(name)?,
+    })
+}
+
+pub fn run(a: Args) -> Result<u8> {
+    let c = &a.common;
+    c.check_output()?;
+    if c.format == Format::Xlsx {
+        anyhow::bail!("--format xlsx is not available for photo check (use table, json, csv or html) / 照片检查不支持 xlsx 格式");
+    }
+    let profile = load_profile(&a.profile, &a.profile_file)?;
+    if let Some(dir) = &a.annotate {
+        std::fs::create_dir_all(dir).map_err(|e| zikao::Error::io(dir, e))?;
+    }
+    let want_html = c.format == Format::Html;
+    let pb = c.progress(0, "photo check");
+    let progress = |done: usize, total: usize| {
+        pb.set_length(total as u64);
+        pb.set_position(done as u64);
+    };
+    let opts = CheckOptions::default();
+    let annotate_dir = a.annotate.clone();
+    let force = c.force;
+    let lang = c.lang();
+    let map = |r: &PhotoResult| -> Option<Visual> {
+        let img = r.image.as_ref()?;
+        if annotate_dir.is_none() && !want_html {
+            return None;
+        }
+        let ranges = GeometryRanges::for_image(&profile.geometry, img.width(), img.height());
+        let face = r.face.as_ref().and_then(|f| f.primary.as_ref());
+        let drawn = annotate::annotate(img, face, &ranges);
+        let mut annotated = Vec::new();
+        let mut write_error = None;
+        if let Some(dir) = &annotate_dir {
+            let png = annotate::png_bytes(&drawn);
+            let path = r
+                .item
+                .get("path")
+                .and_then(|v| v.as_str())
+                .map(PathBuf::from)
+                .unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "photo".into());
+            // a failed write is reported after the batch, never fatal for the others
+            if let Err(e) =
+                zikao::output::write_atomic(&dir.join(format!("{stem}.annotated.png")), &png, force)
+            {
+                write_error = Some(e.render(lang));
+            }
+            if want_html {
+                annotated = html::jpeg_bytes(&drawn, 80);
+            }
+        } else {
+            annotated = html::jpeg_bytes(&drawn, 80);
+        }
+        Some(Visual {
+            thumb: if want_html {
+                html::thumbnail_jpeg(img, 120)
+            } else {
+                Vec::new()
+            },
+            annotated,
+            write_error,
+        })
+    };
+    let (report, visuals) =
+        zikao::photo::check::check_paths_map(&a.paths, &profile, &opts, &progress, &map)?;
+    pb.finish_and_clear();
+    let mut write_failed = false;
+    for v in visuals.iter().flatten().flatten() {
+        if let Some(e) = &v.write_error {
+            eprintln!("zikao: {e}");
+            write_failed = true;
+        }
+    }
+    if want_html {
+        let page = html::render_html(&report, c.lang(), &|i| {
+            visuals
+                .get(i)
+                .and_then(|v| v.as_ref())
+                .and_then(|v| v.as_ref())
+                .map(|v| (v.thumb.clone(), v.annotated.clone()))
+        });
+        c.write(page.as_bytes())?;
+        return Ok(report.exit_code() as u8);
+    }
+    let code = c.emit(
+        &report,
+        &[Format::Table, Format::Json, Format::Csv, Format::Html],
+    )?;
+    Ok(if write_failed { code.max(1) } else { code })
 }
