@@ -34,7 +34,7 @@ impl Level {
         let l = s.to_ascii_lowercase();
         if s.contains("本科") || s.contains("专升本") || l == "bachelor" || l == "benke" {
             Some(Level::Benke)
-        } else if s.contains("专科") || s.contains("大专") || s.contains("高职") || l == "associate" || l == "zhuanke" {
+        } else if s.contains("专科") || s.contains("大专") || s.contains("高职") || s.contains("高起专") || l == "associate" || l == "zhuanke" {
             Some(Level::Zhuanke)
         } else {
             None
