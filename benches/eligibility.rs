@@ -16,7 +16,9 @@ use zikao::elig::{audit, EligInputs, EligOptions};
 use zikao::policy::Policy;
 
 fn main() {
-    let dir = std::env::var("ZIKAO_ELIG_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("tests/fixtures/elig/bench"));
+    let dir = std::env::var("ZIKAO_ELIG_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from("tests/fixtures/elig/bench"));
     let opt = |n: &str| {
         let p = dir.join(n);
         p.exists().then_some(p)
@@ -44,7 +46,11 @@ fn main() {
             Ok(r) => {
                 let s = t.elapsed().as_secs_f64();
                 best = best.min(s);
-                eprintln!("{} candidates, {} input problems: {s:.3} s", r.results.len(), r.input_errors.len());
+                eprintln!(
+                    "{} candidates, {} input problems: {s:.3} s",
+                    r.results.len(),
+                    r.input_errors.len()
+                );
             }
             Err(e) => {
                 eprintln!("audit failed: {e}");

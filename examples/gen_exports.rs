@@ -40,7 +40,20 @@ struct Major {
 }
 
 const SCHOOLS: [&str; 6] = ["10558", "10561", "10574", "10559", "10564", "10590"];
-const NAMES: [&str; 12] = ["会计", "工商管理", "汉语言文学", "计算机应用技术", "人力资源管理", "药学", "护理学", "法学", "行政管理", "市场营销", "食品营养与卫生", "电气自动化技术"];
+const NAMES: [&str; 12] = [
+    "会计",
+    "工商管理",
+    "汉语言文学",
+    "计算机应用技术",
+    "人力资源管理",
+    "药学",
+    "护理学",
+    "法学",
+    "行政管理",
+    "市场营销",
+    "食品营养与卫生",
+    "电气自动化技术",
+];
 const SURNAMES: [&str; 10] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"];
 const GIVEN: [&str; 10] = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳"];
 
@@ -77,7 +90,7 @@ fn main() -> std::io::Result<()> {
     let mut majors = Vec::new();
     for k in 0..60u32 {
         let bachelor = k % 2 == 1;
-        let mut take = |rng: &mut Rng, cnt: usize, used: &mut Vec<u32>| -> Vec<u32> {
+        let take = |rng: &mut Rng, cnt: usize, used: &mut Vec<u32>| -> Vec<u32> {
             let mut v = Vec::new();
             while v.len() < cnt {
                 let c = pool[rng.below(pool.len() as u64) as usize];
@@ -93,10 +106,22 @@ fn main() -> std::io::Result<()> {
         let g = take(&mut rng, 2, &mut used);
         let practice = take(&mut rng, 1, &mut used)[0];
         let electives = take(&mut rng, 6, &mut used);
-        let additional = if bachelor { take(&mut rng, 3, &mut used) } else { Vec::new() };
+        let additional = if bachelor {
+            take(&mut rng, 3, &mut used)
+        } else {
+            Vec::new()
+        };
         majors.push(Major {
             code: format!("{}{:05}", if bachelor { "B" } else { "A" }, 20000 + k * 37),
-            name: format!("{}{}", NAMES[k as usize % NAMES.len()], if k >= 12 { format!("({k})") } else { String::new() }),
+            name: format!(
+                "{}{}",
+                NAMES[k as usize % NAMES.len()],
+                if k >= 12 {
+                    format!("({k})")
+                } else {
+                    String::new()
+                }
+            ),
             bachelor,
             school: SCHOOLS[k as usize % SCHOOLS.len()],
             required,
@@ -138,11 +163,37 @@ fn main() -> std::io::Result<()> {
     for k in 0..n {
         let m = &majors[rng.below(majors.len() as u64) as usize];
         let exam_no = format!("{:02}{:010}", 1 + k % 21, 100_000_000 + k);
-        let name = format!("{}{}{}", SURNAMES[rng.below(10) as usize], GIVEN[rng.below(10) as usize], GIVEN[rng.below(10) as usize]);
-        let add = if m.bachelor && rng.chance(30) { "非相关专业" } else { "" };
-        let conduct = if rng.chance(97) { "合格" } else if rng.chance(50) { "" } else { "不合格" };
+        let name = format!(
+            "{}{}{}",
+            SURNAMES[rng.below(10) as usize],
+            GIVEN[rng.below(10) as usize],
+            GIVEN[rng.below(10) as usize]
+        );
+        let add = if m.bachelor && rng.chance(30) {
+            "非相关专业"
+        } else {
+            ""
+        };
+        let conduct = if rng.chance(97) {
+            "合格"
+        } else if rng.chance(50) {
+            ""
+        } else {
+            "不合格"
+        };
         let id = id_number(&mut rng);
-        writeln!(wc, "{exam_no},{name},{id},{},{},{},{},{},{},{},广州市天河区,1380013{:04}", if k % 2 == 0 { "男" } else { "女" }, m.code, m.name, if m.bachelor { "本科" } else { "专科" }, m.school, add, conduct, k % 10000)?;
+        writeln!(
+            wc,
+            "{exam_no},{name},{id},{},{},{},{},{},{},{},广州市天河区,1380013{:04}",
+            if k % 2 == 0 { "男" } else { "女" },
+            m.code,
+            m.name,
+            if m.bachelor { "本科" } else { "专科" },
+            m.school,
+            add,
+            conduct,
+            k % 10000
+        )?;
         let good = rng.chance(70);
         let mut plan_courses: Vec<(u32, &str)> = m.required.iter().map(|c| (*c, "")).collect();
         plan_courses.push((m.group[rng.below(2) as usize], ""));
@@ -158,15 +209,33 @@ fn main() -> std::io::Result<()> {
             let tries = 1 + rng.below(2);
             for t in 0..tries {
                 let pass = t + 1 == tries && (good || rng.chance(85));
-                let score = if pass { 60 + rng.below(41) } else { 20 + rng.below(40) };
+                let score = if pass {
+                    60 + rng.below(41)
+                } else {
+                    20 + rng.below(40)
+                };
                 let y = 2017 + rng.below(5);
                 let mo = if rng.chance(50) { 4 } else { 10 };
                 if *kind == "实践" {
-                    writeln!(ws, "{exam_no},{c:05},实践{c},{},{y}{mo:02},实践,{},{},,,", if pass { "合格" } else { "不合格" }, m.code, m.school)?;
+                    writeln!(
+                        ws,
+                        "{exam_no},{c:05},实践{c},{},{y}{mo:02},实践,{},{},,,",
+                        if pass { "合格" } else { "不合格" },
+                        m.code,
+                        m.school
+                    )?;
                 } else if pass && rng.chance(3) {
-                    writeln!(ws, "{exam_no},{c:05},课程{c},免考,{y}{mo:02},免考,,,2022-0{}-15,,", 2 + rng.below(4))?;
+                    writeln!(
+                        ws,
+                        "{exam_no},{c:05},课程{c},免考,{y}{mo:02},免考,,,2022-0{}-15,,",
+                        2 + rng.below(4)
+                    )?;
                 } else if pass && rng.chance(2) {
-                    writeln!(ws, "{exam_no},{c:05},课程{c},{score},{y}{mo:02},转入,,,{}-03-01,,", 2012 + rng.below(8))?;
+                    writeln!(
+                        ws,
+                        "{exam_no},{c:05},课程{c},{score},{y}{mo:02},转入,,,{}-03-01,,",
+                        2012 + rng.below(8)
+                    )?;
                 } else {
                     writeln!(ws, "{exam_no},{c:05},课程{c},{score},{y}{mo:02},笔试,,,,,")?;
                 }
@@ -178,21 +247,45 @@ fn main() -> std::io::Result<()> {
         while count < target {
             let c = pool[rng.below(pool.len() as u64) as usize];
             let score = 30 + rng.below(70);
-            writeln!(ws, "{exam_no},{c:05},课程{c},{score},{}{:02},,,,,,", 2015 + rng.below(7), if rng.chance(50) { 4 } else { 10 })?;
+            writeln!(
+                ws,
+                "{exam_no},{c:05},课程{c},{score},{}{:02},,,,,,",
+                2015 + rng.below(7),
+                if rng.chance(50) { 4 } else { 10 }
+            )?;
             count += 1;
         }
         rows += count;
         if rng.chance(1) {
-            writeln!(wv, "{exam_no},20{}-04-1{},{},取消当次成绩", 18 + rng.below(4), rng.below(9), 1 + rng.below(3))?;
+            writeln!(
+                wv,
+                "{exam_no},20{}-04-1{},{},取消当次成绩",
+                18 + rng.below(4),
+                rng.below(9),
+                1 + rng.below(3)
+            )?;
         }
         if rng.chance(1) {
-            writeln!(wg, "{exam_no},{id},{},20{}-06", if rng.chance(50) { m.code.clone() } else { "A99999".into() }, 15 + rng.below(6))?;
+            writeln!(
+                wg,
+                "{exam_no},{id},{},20{}-06",
+                if rng.chance(50) {
+                    m.code.clone()
+                } else {
+                    "A99999".into()
+                },
+                15 + rng.below(6)
+            )?;
         }
     }
     wc.flush()?;
     ws.flush()?;
     wv.flush()?;
     wg.flush()?;
-    eprintln!("{n} candidates, {rows} score rows, {} majors -> {}", majors.len(), out.display());
+    eprintln!(
+        "{n} candidates, {rows} score rows, {} majors -> {}",
+        majors.len(),
+        out.display()
+    );
     Ok(())
 }

@@ -103,7 +103,12 @@ fn course_states(ctx: &Ctx, c: &Cand) -> Vec<CourseState> {
         let idx = match v.iter().position(|s| s.course == a.course) {
             Some(p) => p,
             None => {
-                v.push(CourseState { course: a.course, best: None, best_val: a.val, whys: Vec::new() });
+                v.push(CourseState {
+                    course: a.course,
+                    best: None,
+                    best_val: a.val,
+                    whys: Vec::new(),
+                });
                 v.len() - 1
             }
         };
@@ -175,12 +180,17 @@ impl Eval {
 
 fn evaluate(plan: &Plan, v: &Variant, ok: &dyn Fn(u32) -> bool, add_type: &str) -> Eval {
     let mut e = Eval::default();
-    let in_other = |id: u32| v.electives.courses.contains(&id) || v.additional.iter().any(|a| a.courses.contains(&id));
+    let in_other = |id: u32| {
+        v.electives.courses.contains(&id) || v.additional.iter().any(|a| a.courses.contains(&id))
+    };
     // required (必考/实践/论文), each once, preferring a course no other requirement can use
     for (ri, r) in v.required.iter().enumerate() {
         let mut pick: Option<u32> = None;
         for &id in &r.any_of {
-            if ok(id) && !e.used.contains(&id) && (pick.is_none() || (!in_other(id) && pick.is_some_and(in_other))) {
+            if ok(id)
+                && !e.used.contains(&id)
+                && (pick.is_none() || (!in_other(id) && pick.is_some_and(in_other)))
+            {
                 pick = Some(id);
             }
         }
@@ -291,7 +301,9 @@ fn f1(x: f64) -> Value {
 fn attempt_label(plans: &Plans, a: &Attempt) -> String {
     let code = plans.courses.code(a.course);
     match (a.kind, a.note.as_deref()) {
-        (SKind::Substitution, Some(n)) => format!("{}→{code} {}", n.trim_start_matches('!'), a.kind.zh()),
+        (SKind::Substitution, Some(n)) => {
+            format!("{}→{code} {}", n.trim_start_matches('!'), a.kind.zh())
+        }
         (k, Some(n)) if a.place != Place::Ok => format!("{code} {} ({n})", k.zh()),
         (k, _) => match a.approved {
             Some((lo, hi)) if lo == hi => format!("{code} {} {lo}", k.zh()),
@@ -314,27 +326,73 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
     let mut id_upgrade_late = None;
     if c.id_type.0.uses_gb11643() {
         let n = crate::idno::normalize(&c.id_no);
-        if n.len() == 15 && n.bytes().all(|b| b.is_ascii_digit()) && !record.iter().any(|r| matches!(r.message, crate::Msg::Elig(EligMsg::InvalidId { .. }))) {
+        if n.len() == 15
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && !record
+                .iter()
+                .any(|r| matches!(r.message, crate::Msg::Elig(EligMsg::InvalidId { .. })))
+        {
             match ctx.policy.cutoff(ctx.batch, RecordKind::Correction) {
                 Some(cut) if ctx.as_of >= cut => id_upgrade_late = Some(cut),
-                _ => record.push(Finding::error("elig.record", EligMsg::IdNeedsUpgrade { value: c.id_no.clone() }).measured(c.id_no.clone())),
+                _ => record.push(
+                    Finding::error(
+                        "elig.record",
+                        EligMsg::IdNeedsUpgrade {
+                            value: c.id_no.clone(),
+                        },
+                    )
+                    .measured(c.id_no.clone()),
+                ),
             }
         }
     }
     if let Some(p) = plan {
         if !p.errors.is_empty() {
-            record.push(Finding::error("elig.record", EligMsg::PlanInvalid { code: p.major_code.clone(), problems: p.errors.clone() }).measured(p.errors.clone()));
+            record.push(
+                Finding::error(
+                    "elig.record",
+                    EligMsg::PlanInvalid {
+                        code: p.major_code.clone(),
+                        problems: p.errors.clone(),
+                    },
+                )
+                .measured(p.errors.clone()),
+            );
         }
         if let (Some(cl), Some(pl)) = (c.level, p.level) {
             if cl != pl {
-                record.push(Finding::error("elig.record", EligMsg::LevelMismatch { candidate: cl.zh().into(), plan: pl.zh().into() }).measured(cl.zh()).expected(pl.zh()));
+                record.push(
+                    Finding::error(
+                        "elig.record",
+                        EligMsg::LevelMismatch {
+                            candidate: cl.zh().into(),
+                            plan: pl.zh().into(),
+                        },
+                    )
+                    .measured(cl.zh())
+                    .expected(pl.zh()),
+                );
             }
         }
         if !p.schools.is_empty() && !c.school.is_empty() {
             let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-            let comparable: Vec<&String> = p.schools.iter().filter(|s| digits(s) == digits(&c.school)).collect();
+            let comparable: Vec<&String> = p
+                .schools
+                .iter()
+                .filter(|s| digits(s) == digits(&c.school))
+                .collect();
             if !comparable.is_empty() && !comparable.iter().any(|s| **s == c.school) {
-                record.push(Finding::error("elig.record", EligMsg::SchoolNotInPlan { school: c.school.clone(), schools: p.schools.clone() }).measured(c.school.clone()).expected(p.schools.clone()));
+                record.push(
+                    Finding::error(
+                        "elig.record",
+                        EligMsg::SchoolNotInPlan {
+                            school: c.school.clone(),
+                            schools: p.schools.clone(),
+                        },
+                    )
+                    .measured(c.school.clone())
+                    .expected(p.schools.clone()),
+                );
             }
         }
     }
@@ -347,27 +405,68 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
         let ok_s = |id: u32| st(id).is_some_and(|s| s.best == Some(Avail::Counted));
         let ok_o = |id: u32| st(id).is_some_and(|s| s.best >= Some(Avail::Pending));
         // pick the variant (track) closest to completion
-        let evals: Vec<Eval> = p.variants.iter().map(|v| evaluate(p, v, &ok_o, &c.additional_type)).collect();
-        let vi = (0..evals.len()).min_by_key(|&i| evals[i].key()).unwrap_or(0);
+        let evals: Vec<Eval> = p
+            .variants
+            .iter()
+            .map(|v| evaluate(p, v, &ok_o, &c.additional_type))
+            .collect();
+        let vi = (0..evals.len())
+            .min_by_key(|&i| evals[i].key())
+            .unwrap_or(0);
         let v = &p.variants[vi];
         let eo = &evals[vi];
         let es = evaluate(p, v, &ok_s, &c.additional_type);
         used_o = eo.used.clone();
         if eo.unknown_additional {
-            record.push(Finding::error("elig.record", EligMsg::UnknownAdditionalType { kind: c.additional_type.clone() }).measured(c.additional_type.clone()).expected(v.additional.iter().map(|a| a.kind.clone()).collect::<Vec<_>>()));
+            record.push(
+                Finding::error(
+                    "elig.record",
+                    EligMsg::UnknownAdditionalType {
+                        kind: c.additional_type.clone(),
+                    },
+                )
+                .measured(c.additional_type.clone())
+                .expected(
+                    v.additional
+                        .iter()
+                        .map(|a| a.kind.clone())
+                        .collect::<Vec<_>>(),
+                ),
+            );
         }
         // elig.required
         if !eo.req_missing.is_empty() {
-            let names: Vec<String> = eo.req_missing.iter().map(|&ri| {
-                let r = &v.required[ri];
-                let alts: Vec<String> = r.any_of.iter().map(|&id| cname(p, plans, id)).collect();
-                alts.join(" / ")
-            }).collect();
-            let codes: Vec<Value> = eo.req_missing.iter().map(|&ri| {
-                let r = &v.required[ri];
-                if r.any_of.len() == 1 { json!(plans.courses.code(r.any_of[0])) } else { json!(r.any_of.iter().map(|&i| plans.courses.code(i)).collect::<Vec<_>>()) }
-            }).collect();
-            f.push(Finding::error("elig.required", EligMsg::RequiredMissing { courses: names }).measured(codes).expected(v.required.len()));
+            let names: Vec<String> = eo
+                .req_missing
+                .iter()
+                .map(|&ri| {
+                    let r = &v.required[ri];
+                    let alts: Vec<String> =
+                        r.any_of.iter().map(|&id| cname(p, plans, id)).collect();
+                    alts.join(" / ")
+                })
+                .collect();
+            let codes: Vec<Value> = eo
+                .req_missing
+                .iter()
+                .map(|&ri| {
+                    let r = &v.required[ri];
+                    if r.any_of.len() == 1 {
+                        json!(plans.courses.code(r.any_of[0]))
+                    } else {
+                        json!(r
+                            .any_of
+                            .iter()
+                            .map(|&i| plans.courses.code(i))
+                            .collect::<Vec<_>>())
+                    }
+                })
+                .collect();
+            f.push(
+                Finding::error("elig.required", EligMsg::RequiredMissing { courses: names })
+                    .measured(codes)
+                    .expected(v.required.len()),
+            );
         }
         // elig.elective
         if eo.el_credits_short > EPS || eo.el_count_short > 0 {
@@ -387,7 +486,17 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
         // elig.total_credits
         if let Some(m) = v.min_total_credits {
             if eo.total_short > EPS {
-                f.push(Finding::error("elig.total_credits", EligMsg::TotalCreditsShort { have: eo.total, need: m }).measured(f1(eo.total)).expected(f1(m)));
+                f.push(
+                    Finding::error(
+                        "elig.total_credits",
+                        EligMsg::TotalCreditsShort {
+                            have: eo.total,
+                            need: m,
+                        },
+                    )
+                    .measured(f1(eo.total))
+                    .expected(f1(m)),
+                );
             }
         }
         // records that do not count / need a person, where they matter
@@ -415,7 +524,10 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
                                     late.push(label);
                                     late_cut = Some(cut);
                                 }
-                                Why::Mismatch => mismatch.push((cname(p, plans, s.course), a.note.as_deref().unwrap_or("").to_string())),
+                                Why::Mismatch => mismatch.push((
+                                    cname(p, plans, s.course),
+                                    a.note.as_deref().unwrap_or("").to_string(),
+                                )),
                                 _ => {}
                             }
                         }
@@ -429,7 +541,10 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
                                     undated_cut = Some(cut);
                                 }
                                 Why::Archive => archive.push(label),
-                                _ => uncomparable.push((cname(p, plans, s.course), a.note.as_deref().unwrap_or("").to_string())),
+                                _ => uncomparable.push((
+                                    cname(p, plans, s.course),
+                                    a.note.as_deref().unwrap_or("").to_string(),
+                                )),
                             }
                         }
                     }
@@ -438,38 +553,123 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
         }
         if !mismatch.is_empty() {
             for (course, found) in &mismatch {
-                f.push(Finding::error("elig.practice_match", EligMsg::PracticeMismatch { course: course.clone(), found: found.clone(), applied: format!("{}/{}", c.major_code, c.school) }).measured(found.clone()).expected(format!("{}/{}", c.major_code, c.school)));
+                f.push(
+                    Finding::error(
+                        "elig.practice_match",
+                        EligMsg::PracticeMismatch {
+                            course: course.clone(),
+                            found: found.clone(),
+                            applied: format!("{}/{}", c.major_code, c.school),
+                        },
+                    )
+                    .measured(found.clone())
+                    .expected(format!("{}/{}", c.major_code, c.school)),
+                );
             }
         }
         for (course, found) in &uncomparable {
-            f.push(Finding::warning("elig.practice_match", EligMsg::PracticeUncomparable { course: course.clone(), found: found.clone(), applied: format!("{}/{}", c.major_code, c.school) }).measured(found.clone()).expected(format!("{}/{}", c.major_code, c.school)));
+            f.push(
+                Finding::warning(
+                    "elig.practice_match",
+                    EligMsg::PracticeUncomparable {
+                        course: course.clone(),
+                        found: found.clone(),
+                        applied: format!("{}/{}", c.major_code, c.school),
+                    },
+                )
+                .measured(found.clone())
+                .expected(format!("{}/{}", c.major_code, c.school)),
+            );
         }
         if let Some(cut) = late_cut {
-            f.push(Finding::error("elig.deadline", EligMsg::DeadlineLate { records: late.clone(), cutoff: cut }).measured(late).expected(format!("< {cut}")));
+            f.push(
+                Finding::error(
+                    "elig.deadline",
+                    EligMsg::DeadlineLate {
+                        records: late.clone(),
+                        cutoff: cut,
+                    },
+                )
+                .measured(late)
+                .expected(format!("< {cut}")),
+            );
         }
         if let Some(cut) = undated_cut {
-            f.push(Finding::warning("elig.deadline", EligMsg::DeadlineUndated { records: undated.clone(), cutoff: cut }).measured(undated).expected(format!("< {cut}")));
+            f.push(
+                Finding::warning(
+                    "elig.deadline",
+                    EligMsg::DeadlineUndated {
+                        records: undated.clone(),
+                        cutoff: cut,
+                    },
+                )
+                .measured(undated)
+                .expected(format!("< {cut}")),
+            );
         }
         if !archive.is_empty() {
-            f.push(Finding::warning("elig.transfer_archive", EligMsg::TransferArchive { records: archive.clone(), auto_from: ctx.policy.transfer_archive.auto_from }).measured(archive).expected("归档=是"));
+            f.push(
+                Finding::warning(
+                    "elig.transfer_archive",
+                    EligMsg::TransferArchive {
+                        records: archive.clone(),
+                        auto_from: ctx.policy.transfer_archive.auto_from,
+                    },
+                )
+                .measured(archive)
+                .expected("归档=是"),
+            );
         }
         // the what-is-left view
         let best = |id: u32| st(id).map(|s| s.best_val.show());
-        let req: Vec<Value> = eo.req_missing.iter().map(|&ri| {
-            let r = &v.required[ri];
-            let id = r.any_of[0];
-            let mut o = course_json(p, plans, id);
-            o["category"] = json!(r.category.zh());
-            if let Some(b) = best(id) { o["best"] = json!(b); }
-            if r.any_of.len() > 1 {
-                o["group"] = json!(r.label);
-                o["alternatives"] = Value::Array(r.any_of.iter().map(|&i| { let mut a = course_json(p, plans, i); if let Some(b) = best(i) { a["best"] = json!(b); } a }).collect());
-            }
-            let nc: Vec<String> = r.any_of.iter().flat_map(|i| not_counted.get(i).cloned().unwrap_or_default()).collect();
-            if !nc.is_empty() { o["not_counted"] = json!(nc); }
-            o
-        }).collect();
-        let add: Vec<Value> = eo.add_missing.iter().map(|&i| { let mut a = course_json(p, plans, i); if let Some(b) = best(i) { a["best"] = json!(b); } a }).collect();
+        let req: Vec<Value> = eo
+            .req_missing
+            .iter()
+            .map(|&ri| {
+                let r = &v.required[ri];
+                let id = r.any_of[0];
+                let mut o = course_json(p, plans, id);
+                o["category"] = json!(r.category.zh());
+                if let Some(b) = best(id) {
+                    o["best"] = json!(b);
+                }
+                if r.any_of.len() > 1 {
+                    o["group"] = json!(r.label);
+                    o["alternatives"] = Value::Array(
+                        r.any_of
+                            .iter()
+                            .map(|&i| {
+                                let mut a = course_json(p, plans, i);
+                                if let Some(b) = best(i) {
+                                    a["best"] = json!(b);
+                                }
+                                a
+                            })
+                            .collect(),
+                    );
+                }
+                let nc: Vec<String> = r
+                    .any_of
+                    .iter()
+                    .flat_map(|i| not_counted.get(i).cloned().unwrap_or_default())
+                    .collect();
+                if !nc.is_empty() {
+                    o["not_counted"] = json!(nc);
+                }
+                o
+            })
+            .collect();
+        let add: Vec<Value> = eo
+            .add_missing
+            .iter()
+            .map(|&i| {
+                let mut a = course_json(p, plans, i);
+                if let Some(b) = best(i) {
+                    a["best"] = json!(b);
+                }
+                a
+            })
+            .collect();
         let mut m = json!({
             "required": req,
             "elective_credits_short": f1(eo.el_credits_short),
@@ -491,7 +691,13 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
 
     // ---- elig.violation
     for bad in &c.bad_violations {
-        f.push(Finding::warning("elig.violation", EligMsg::ViolationUnreadable { value: bad.clone() }).measured(bad.clone()));
+        f.push(
+            Finding::warning(
+                "elig.violation",
+                EligMsg::ViolationUnreadable { value: bad.clone() },
+            )
+            .measured(bad.clone()),
+        );
     }
     let first_day = ctx.batch.first_day();
     for vio in &c.violations {
@@ -502,7 +708,9 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
             DelayFrom::ViolationDate => vio.date,
             DelayFrom::NextBatch => {
                 let next = vio.date.succ_opt().unwrap_or(vio.date);
-                Batch::for_date(next, ctx.batch_months).first_day().max(next)
+                Batch::for_date(next, ctx.batch_months)
+                    .first_day()
+                    .max(next)
             }
         };
         let until = add_months(from, vio.months).unwrap_or(NaiveDate::MAX);
@@ -514,10 +722,20 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
     }
 
     // ---- elig.special
-    let major_name = if c.major_name.is_empty() { plan.map(|p| p.major_name.as_str()).unwrap_or("") } else { c.major_name.as_str() };
+    let major_name = if c.major_name.is_empty() {
+        plan.map(|p| p.major_name.as_str()).unwrap_or("")
+    } else {
+        c.major_name.as_str()
+    };
     for rule in &ctx.policy.special {
-        let name_hit = rule.major_names.iter().any(|n| crate::text::norm(n) == major_name || plan.is_some_and(|p| crate::text::norm(n) == p.major_name));
-        let code_hit = rule.major_codes.iter().any(|m| crate::text::norm(m) == c.major_code);
+        let name_hit = rule.major_names.iter().any(|n| {
+            crate::text::norm(n) == major_name
+                || plan.is_some_and(|p| crate::text::norm(n) == p.major_name)
+        });
+        let code_hit = rule
+            .major_codes
+            .iter()
+            .any(|m| crate::text::norm(m) == c.major_code);
         if !(name_hit || code_hit) {
             continue;
         }
@@ -527,7 +745,11 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
             }
         }
         if !rule.when_used_any.is_empty() {
-            let hit = used_o.iter().any(|&id| rule.when_used_any.iter().any(|w| super::plan::norm_code(w) == plans.courses.code(id)));
+            let hit = used_o.iter().any(|&id| {
+                rule.when_used_any
+                    .iter()
+                    .any(|w| super::plan::norm_code(w) == plans.courses.code(id))
+            });
             if !hit {
                 continue;
             }
@@ -536,11 +758,28 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
             continue;
         }
         if !ctx.have_certificates {
-            f.push(Finding::warning("elig.special", EligMsg::SpecialToInspect { rule_zh: rule.zh.clone(), rule_en: rule.en.clone() }).measured(rule.id.clone()));
+            f.push(
+                Finding::warning(
+                    "elig.special",
+                    EligMsg::SpecialToInspect {
+                        rule_zh: rule.zh.clone(),
+                        rule_en: rule.en.clone(),
+                    },
+                )
+                .measured(rule.id.clone()),
+            );
             continue;
         }
         for req in &rule.certificates {
-            let matches: Vec<&super::load::Cert> = c.certs.iter().filter(|ct| req.text_all.iter().all(|alts| alts.iter().any(|w| ct.text.contains(w.as_str())))).collect();
+            let matches: Vec<&super::load::Cert> = c
+                .certs
+                .iter()
+                .filter(|ct| {
+                    req.text_all
+                        .iter()
+                        .all(|alts| alts.iter().any(|w| ct.text.contains(w.as_str())))
+                })
+                .collect();
             if matches.is_empty() {
                 f.push(Finding::error("elig.special", EligMsg::SpecialMissing { rule_zh: rule.zh.clone(), rule_en: rule.en.clone(), what_zh: req.what_zh.clone(), what_en: req.what_en.clone() })
                     .measured(json!({"rule": rule.id, "certificates": c.certs.iter().map(|c| c.text.trim().to_string()).collect::<Vec<_>>()}))
@@ -548,15 +787,41 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
                 continue;
             }
             if req.must_be_valid {
-                if matches.iter().any(|m| m.valid_until.is_some_and(|u| u >= ctx.as_of)) {
+                if matches
+                    .iter()
+                    .any(|m| m.valid_until.is_some_and(|u| u >= ctx.as_of))
+                {
                     continue;
                 }
                 if matches.iter().any(|m| m.valid_until.is_none()) {
-                    f.push(Finding::warning("elig.special", EligMsg::SpecialValidityUnknown { what_zh: req.what_zh.clone(), what_en: req.what_en.clone() }).measured(rule.id.clone()));
+                    f.push(
+                        Finding::warning(
+                            "elig.special",
+                            EligMsg::SpecialValidityUnknown {
+                                what_zh: req.what_zh.clone(),
+                                what_en: req.what_en.clone(),
+                            },
+                        )
+                        .measured(rule.id.clone()),
+                    );
                 } else {
-                    let until = matches.iter().filter_map(|m| m.valid_until).max().expect("all dated");
-                    f.push(Finding::error("elig.special", EligMsg::SpecialExpired { what_zh: req.what_zh.clone(), what_en: req.what_en.clone(), until })
-                        .measured(until.to_string()).expected(format!(">= {}", ctx.as_of)));
+                    let until = matches
+                        .iter()
+                        .filter_map(|m| m.valid_until)
+                        .max()
+                        .expect("all dated");
+                    f.push(
+                        Finding::error(
+                            "elig.special",
+                            EligMsg::SpecialExpired {
+                                what_zh: req.what_zh.clone(),
+                                what_en: req.what_en.clone(),
+                                until,
+                            },
+                        )
+                        .measured(until.to_string())
+                        .expected(format!(">= {}", ctx.as_of)),
+                    );
                 }
             }
         }
@@ -565,7 +830,16 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
     // ---- elig.already_graduated
     for (m, when) in &c.graduated {
         if !m.is_empty() && *m == c.major_code {
-            f.push(Finding::error("elig.already_graduated", EligMsg::AlreadyGraduated { major: m.clone(), when: when.clone() }).measured(json!({"major_code": m, "graduated": when})));
+            f.push(
+                Finding::error(
+                    "elig.already_graduated",
+                    EligMsg::AlreadyGraduated {
+                        major: m.clone(),
+                        when: when.clone(),
+                    },
+                )
+                .measured(json!({"major_code": m, "graduated": when})),
+            );
             break;
         }
     }
@@ -574,8 +848,26 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
     match c.conduct.as_str() {
         "" => f.push(Finding::warning("elig.conduct", EligMsg::ConductUnknown)),
         "合格" | "通过" | "优秀" | "良好" | "是" | "pass" | "Pass" => {}
-        "不合格" | "不通过" | "否" | "fail" | "Fail" => f.push(Finding::error("elig.conduct", EligMsg::ConductFailed { value: c.conduct.clone() }).measured(c.conduct.clone()).expected("合格")),
-        other => f.push(Finding::warning("elig.conduct", EligMsg::ConductUnclear { value: other.into() }).measured(other).expected("合格")),
+        "不合格" | "不通过" | "否" | "fail" | "Fail" => f.push(
+            Finding::error(
+                "elig.conduct",
+                EligMsg::ConductFailed {
+                    value: c.conduct.clone(),
+                },
+            )
+            .measured(c.conduct.clone())
+            .expected("合格"),
+        ),
+        other => f.push(
+            Finding::warning(
+                "elig.conduct",
+                EligMsg::ConductUnclear {
+                    value: other.into(),
+                },
+            )
+            .measured(other)
+            .expected("合格"),
+        ),
     }
 
     // ---- elig.prior_education (bachelor)
@@ -583,23 +875,67 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
         match ctx.prereq.and_then(|m| m.get(&c.exam_no)) {
             Some(r) => match r.verdict.as_str() {
                 "verified" => {}
-                "rejected" => f.push(Finding::error("elig.prior_education", EligMsg::PriorRejected { codes: r.codes.clone() }).measured(r.codes.clone()).expected("verified")),
-                _ => f.push(Finding::warning("elig.prior_education", EligMsg::PriorReview { codes: r.codes.clone() }).measured(r.codes.clone()).expected("verified")),
+                "rejected" => f.push(
+                    Finding::error(
+                        "elig.prior_education",
+                        EligMsg::PriorRejected {
+                            codes: r.codes.clone(),
+                        },
+                    )
+                    .measured(r.codes.clone())
+                    .expected("verified"),
+                ),
+                _ => f.push(
+                    Finding::warning(
+                        "elig.prior_education",
+                        EligMsg::PriorReview {
+                            codes: r.codes.clone(),
+                        },
+                    )
+                    .measured(r.codes.clone())
+                    .expected("verified"),
+                ),
             },
-            None => f.push(Finding::warning("elig.prior_education", EligMsg::PriorNotVerified).expected("verified")),
+            None => f.push(
+                Finding::warning("elig.prior_education", EligMsg::PriorNotVerified)
+                    .expected("verified"),
+            ),
         }
     }
 
     // ---- elig.deadline (record correction: the 15-digit ID upgrade)
     if let Some(cut) = id_upgrade_late {
-        f.push(Finding::error("elig.deadline", EligMsg::IdUpgradeLate { cutoff: cut }).measured(c.id_no.clone()).expected(format!("< {cut}")));
+        f.push(
+            Finding::error("elig.deadline", EligMsg::IdUpgradeLate { cutoff: cut })
+                .measured(c.id_no.clone())
+                .expected(format!("< {cut}")),
+        );
     }
 
     // order: record first, then the conditions in eligibility.md order
     record.extend(f);
     let mut findings = record;
-    let order = ["elig.record", "elig.required", "elig.elective", "elig.additional", "elig.total_credits", "elig.practice_match", "elig.violation", "elig.special", "elig.already_graduated", "elig.conduct", "elig.prior_education", "elig.deadline", "elig.transfer_archive"];
-    findings.sort_by_key(|x| order.iter().position(|o| *o == x.code).unwrap_or(order.len()));
+    let order = [
+        "elig.record",
+        "elig.required",
+        "elig.elective",
+        "elig.additional",
+        "elig.total_credits",
+        "elig.practice_match",
+        "elig.violation",
+        "elig.special",
+        "elig.already_graduated",
+        "elig.conduct",
+        "elig.prior_education",
+        "elig.deadline",
+        "elig.transfer_archive",
+    ];
+    findings.sort_by_key(|x| {
+        order
+            .iter()
+            .position(|o| *o == x.code)
+            .unwrap_or(order.len())
+    });
     let verdict = if findings.iter().any(|x| x.severity == Severity::Error) {
         "ineligible"
     } else if findings.iter().any(|x| x.severity == Severity::Warning) {
@@ -607,7 +943,9 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
     } else {
         "eligible"
     };
-    let mut item = Item::new(verdict, verdict == "eligible").key("exam_no", c.exam_no.clone()).key("name", c.name.clone());
+    let mut item = Item::new(verdict, verdict == "eligible")
+        .key("exam_no", c.exam_no.clone())
+        .key("name", c.name.clone());
     item.findings = findings;
     item.extra.push(("major_code", json!(c.major_code)));
     item.extra.push(("major_name", json!(major_name)));

@@ -47,7 +47,11 @@ pub fn fast_norm(s: &str) -> std::borrow::Cow<'_, str> {
     let clean = !s.starts_with(char::is_whitespace)
         && !s.ends_with(char::is_whitespace)
         && !s.contains("  ")
-        && !s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}' || (c.is_whitespace() && c != ' '));
+        && !s.chars().any(|c| {
+            ('\u{FF01}'..='\u{FF5E}').contains(&c)
+                || c == '\u{3000}'
+                || (c.is_whitespace() && c != ' ')
+        });
     if clean {
         std::borrow::Cow::Borrowed(s)
     } else {
@@ -61,8 +65,10 @@ pub fn fast_norm(s: &str) -> std::borrow::Cow<'_, str> {
 pub fn parse_score(s: &str) -> Option<Val> {
     let t = fast_norm(s);
     Some(match t.as_ref() {
-        "合格" | "通过" | "及格" | "优秀" | "良好" | "中等" | "优" | "良" | "中" | "pass" | "Pass" | "PASS" => Val::Pass,
-        "不合格" | "不及格" | "不通过" | "差" | "缺考" | "违纪" | "作弊" | "取消" | "fail" | "Fail" | "FAIL" => Val::Fail,
+        "合格" | "通过" | "及格" | "优秀" | "良好" | "中等" | "优" | "良" | "中" | "pass"
+        | "Pass" | "PASS" => Val::Pass,
+        "不合格" | "不及格" | "不通过" | "差" | "缺考" | "违纪" | "作弊" | "取消" | "fail"
+        | "Fail" | "FAIL" => Val::Fail,
         "免考" | "免试" => Val::Exempt,
         _ => {
             let n = t.trim_end_matches('分');
@@ -140,7 +146,9 @@ pub fn parse_date(s: &str) -> Option<DateRange> {
             _ => return None,
         }
     } else {
-        t.split(['-', '/', '.', '年', '月']).filter(|p| !p.is_empty()).collect()
+        t.split(['-', '/', '.', '年', '月'])
+            .filter(|p| !p.is_empty())
+            .collect()
     };
     let y: i32 = parts.first()?.parse().ok()?;
     let m: u32 = parts.get(1)?.parse().ok()?;
@@ -157,7 +165,12 @@ pub fn parse_date(s: &str) -> Option<DateRange> {
         }
         None => {
             let lo = NaiveDate::from_ymd_opt(y, m, 1)?;
-            let hi = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? }.pred_opt()?;
+            let hi = if m == 12 {
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)?
+            } else {
+                NaiveDate::from_ymd_opt(y, m + 1, 1)?
+            }
+            .pred_opt()?;
             Some((lo, hi))
         }
     }
@@ -253,21 +266,53 @@ fn school_place(found: &str, applied: &str) -> Place {
 
 impl Loaded {
     pub fn new(plans: Plans, default_pass_mark: f64, as_of: NaiveDate) -> Self {
-        Loaded { plans, cands: Vec::new(), by_exam_no: HashMap::new(), problems: Vec::new(), default_pass_mark, as_of }
+        Loaded {
+            plans,
+            cands: Vec::new(),
+            by_exam_no: HashMap::new(),
+            problems: Vec::new(),
+            default_pass_mark,
+            as_of,
+        }
     }
 
     /// One row of the candidates table.
     pub fn candidate_row(&mut self, row: &Row<'_>) {
         let Some(exam_no) = row.get("exam_no").map(norm).filter(|s| !s.is_empty()) else {
-            self.problems.push(row.problem("exam_no", Severity::Error, "elig.record", EligMsg::MissingValue { column: "准考证号".into() }));
+            self.problems.push(row.problem(
+                "exam_no",
+                Severity::Error,
+                "elig.record",
+                EligMsg::MissingValue {
+                    column: "准考证号".into(),
+                },
+            ));
             return;
         };
         if let Some(&i) = self.by_exam_no.get(&exam_no) {
             let c = &mut self.cands[i as usize];
-            if !c.record.iter().any(|f| matches!(f.message, crate::Msg::Elig(EligMsg::DuplicateCandidate { .. }))) {
-                c.record.push(Finding::error("elig.record", EligMsg::DuplicateCandidate { exam_no: exam_no.clone() }).measured(exam_no.clone()));
+            if !c.record.iter().any(|f| {
+                matches!(
+                    f.message,
+                    crate::Msg::Elig(EligMsg::DuplicateCandidate { .. })
+                )
+            }) {
+                c.record.push(
+                    Finding::error(
+                        "elig.record",
+                        EligMsg::DuplicateCandidate {
+                            exam_no: exam_no.clone(),
+                        },
+                    )
+                    .measured(exam_no.clone()),
+                );
             }
-            self.problems.push(row.problem("exam_no", Severity::Warning, "elig.duplicate", EligMsg::DuplicateCandidate { exam_no }));
+            self.problems.push(row.problem(
+                "exam_no",
+                Severity::Warning,
+                "elig.duplicate",
+                EligMsg::DuplicateCandidate { exam_no },
+            ));
             return;
         }
         let g = |k: &str| row.get(k).map(norm).unwrap_or_default();
@@ -285,28 +330,72 @@ impl Loaded {
             ..Default::default()
         };
         c.level = Level::parse(&c.level_text);
-        for (v, col) in [(&c.name, "姓名"), (&c.id_no, "证件号码"), (&c.major_code, "专业代码"), (&c.school, "主考学校")] {
+        for (v, col) in [
+            (&c.name, "姓名"),
+            (&c.id_no, "证件号码"),
+            (&c.major_code, "专业代码"),
+            (&c.school, "主考学校"),
+        ] {
             if v.is_empty() {
-                c.record.push(Finding::error("elig.record", EligMsg::MissingField { column: col.into() }).measured(col));
+                c.record.push(
+                    Finding::error("elig.record", EligMsg::MissingField { column: col.into() })
+                        .measured(col),
+                );
             }
         }
         if !c.level_text.is_empty() && c.level.is_none() {
-            c.record.push(Finding::error("elig.record", EligMsg::BadLevel { value: c.level_text.clone() }).measured(c.level_text.clone()));
+            c.record.push(
+                Finding::error(
+                    "elig.record",
+                    EligMsg::BadLevel {
+                        value: c.level_text.clone(),
+                    },
+                )
+                .measured(c.level_text.clone()),
+            );
         }
         if !c.id_no.is_empty() && c.id_type.0.uses_gb11643() {
             if let Err(e) = idno::parse(&c.id_no, self.as_of) {
                 let (zh, en) = match e {
-                    idno::IdError::Shape => ("应为 18 位（或旧 15 位）数字".to_string(), "not 18 (or the old 15) digits".to_string()),
-                    idno::IdError::CheckDigit { expected } => (format!("校验位错误，应为 {expected}"), format!("wrong check digit, expected {expected}")),
-                    idno::IdError::BadDate => ("出生日期不存在".into(), "impossible birth date".into()),
-                    idno::IdError::FutureDate => ("出生日期在未来".into(), "birth date in the future".into()),
+                    idno::IdError::Shape => (
+                        "应为 18 位（或旧 15 位）数字".to_string(),
+                        "not 18 (or the old 15) digits".to_string(),
+                    ),
+                    idno::IdError::CheckDigit { expected } => (
+                        format!("校验位错误，应为 {expected}"),
+                        format!("wrong check digit, expected {expected}"),
+                    ),
+                    idno::IdError::BadDate => {
+                        ("出生日期不存在".into(), "impossible birth date".into())
+                    }
+                    idno::IdError::FutureDate => {
+                        ("出生日期在未来".into(), "birth date in the future".into())
+                    }
                 };
-                c.record.push(Finding::error("elig.record", EligMsg::InvalidId { value: c.id_no.clone(), reason_zh: zh, reason_en: en }).measured(c.id_no.clone()));
+                c.record.push(
+                    Finding::error(
+                        "elig.record",
+                        EligMsg::InvalidId {
+                            value: c.id_no.clone(),
+                            reason_zh: zh,
+                            reason_en: en,
+                        },
+                    )
+                    .measured(c.id_no.clone()),
+                );
             }
         }
         c.plan = self.plans.index(&c.major_code);
         if c.plan.is_none() && !c.major_code.is_empty() {
-            c.record.push(Finding::error("elig.record", EligMsg::UnknownMajor { code: c.major_code.clone() }).measured(c.major_code.clone()));
+            c.record.push(
+                Finding::error(
+                    "elig.record",
+                    EligMsg::UnknownMajor {
+                        code: c.major_code.clone(),
+                    },
+                )
+                .measured(c.major_code.clone()),
+            );
         }
         self.by_exam_no.insert(exam_no, self.cands.len() as u32);
         self.cands.push(c);
@@ -314,55 +403,91 @@ impl Loaded {
 
     /// One row of the scores table.
     pub fn score_row(&mut self, row: &Row<'_>, sub_names: &dyn Fn(&str) -> bool) {
-        let Some(exam_no) = row.get("exam_no") else { return };
-        let Some(&ci) = self.by_exam_no.get(fast_norm(exam_no).as_ref()) else { return };
+        let Some(exam_no) = row.get("exam_no") else {
+            return;
+        };
+        let Some(&ci) = self.by_exam_no.get(fast_norm(exam_no).as_ref()) else {
+            return;
+        };
         let c = &self.cands[ci as usize];
         let Some(pi) = c.plan else { return };
         let plan = &self.plans.plans[pi];
         let raw = row.get("score").unwrap_or("");
         let Some(val) = parse_score(raw) else {
-            self.problems.push(row.problem("score", Severity::Error, "elig.bad_score", EligMsg::BadScore { value: raw.into() }));
+            self.problems.push(row.problem(
+                "score",
+                Severity::Error,
+                "elig.bad_score",
+                EligMsg::BadScore { value: raw.into() },
+            ));
             return;
         };
         let kind_raw = row.get("kind").unwrap_or("");
         let Some(mut kind) = SKind::parse(kind_raw) else {
-            self.problems.push(row.problem("kind", Severity::Error, "elig.bad_kind", EligMsg::BadKind { value: kind_raw.into() }));
+            self.problems.push(row.problem(
+                "kind",
+                Severity::Error,
+                "elig.bad_kind",
+                EligMsg::BadKind {
+                    value: kind_raw.into(),
+                },
+            ));
             return;
         };
         if val == Val::Exempt && kind == SKind::Exam {
             kind = SKind::Exemption;
         }
         let code_raw = row.get("course_code").unwrap_or("");
-        let (target, note): (std::borrow::Cow<'_, str>, Option<String>) = if kind == SKind::Substitution {
-            match row.get("replaces") {
-                Some(r) => (super::plan::norm_code(r).into(), Some(super::plan::norm_code(code_raw))),
-                None => {
-                    self.problems.push(row.problem("replaces", Severity::Error, "elig.bad_substitution", EligMsg::MissingReplaces));
-                    return;
+        let (target, note): (std::borrow::Cow<'_, str>, Option<String>) =
+            if kind == SKind::Substitution {
+                match row.get("replaces") {
+                    Some(r) => (
+                        super::plan::norm_code(r).into(),
+                        Some(super::plan::norm_code(code_raw)),
+                    ),
+                    None => {
+                        self.problems.push(row.problem(
+                            "replaces",
+                            Severity::Error,
+                            "elig.bad_substitution",
+                            EligMsg::MissingReplaces,
+                        ));
+                        return;
+                    }
                 }
-            }
-        } else {
-            let plain = code_raw.len() == 5 && code_raw.bytes().all(|b| b.is_ascii_digit());
-            (if plain { code_raw.into() } else { super::plan::norm_code(code_raw).into() }, None)
+            } else {
+                let plain = code_raw.len() == 5 && code_raw.bytes().all(|b| b.is_ascii_digit());
+                (
+                    if plain {
+                        code_raw.into()
+                    } else {
+                        super::plan::norm_code(code_raw).into()
+                    },
+                    None,
+                )
+            };
+        let Some(course) = self.plans.courses.get(target.as_ref()) else {
+            return;
         };
-        let Some(course) = self.plans.courses.get(target.as_ref()) else { return };
-        let Some(pc) = plan.courses.get(&course) else { return };
+        let Some(pc) = plan.courses.get(&course) else {
+            return;
+        };
         let mut note = note.map(String::into_boxed_str);
         let approved = match row.get("approved_date") {
             None => None,
             Some(d) => match parse_date(d) {
                 Some(r) => Some(r),
                 None => {
-                    self.problems.push(row.problem("approved_date", Severity::Warning, "elig.bad_date", EligMsg::BadDate { value: d.into() }));
+                    self.problems.push(row.problem(
+                        "approved_date",
+                        Severity::Warning,
+                        "elig.bad_date",
+                        EligMsg::BadDate { value: d.into() },
+                    ));
                     None
                 }
             },
         };
-        if let Some(d) = row.get("exam_date") {
-            if parse_date(d).is_none() {
-                self.problems.push(row.problem("exam_date", Severity::Warning, "elig.bad_date", EligMsg::BadDate { value: d.into() }));
-            }
-        }
         let archived = row.get("archived").and_then(|a| match norm(a).as_str() {
             "是" | "已归档" | "Y" | "y" | "yes" | "true" | "1" => Some(true),
             "否" | "未归档" | "N" | "n" | "no" | "false" | "0" => Some(false),
@@ -372,7 +497,11 @@ impl Loaded {
         if matches!(kind, SKind::Practice | SKind::Thesis) || pc.category.is_practical() {
             let m = row.get("major_code").map(norm).unwrap_or_default();
             let s = row.get("school").map(norm).unwrap_or_default();
-            let mp = if m.is_empty() || m == c.major_code { Place::Ok } else { Place::Mismatch };
+            let mp = if m.is_empty() || m == c.major_code {
+                Place::Ok
+            } else {
+                Place::Mismatch
+            };
             let sp = school_place(&s, &c.school);
             place = if mp == Place::Mismatch || sp == Place::Mismatch {
                 Place::Mismatch
@@ -380,7 +509,14 @@ impl Loaded {
                 sp
             };
             if place != Place::Ok {
-                note = Some(format!("{}/{}", if m.is_empty() { "-" } else { &m }, if s.is_empty() { "-" } else { &s }).into_boxed_str());
+                note = Some(
+                    format!(
+                        "{}/{}",
+                        if m.is_empty() { "-" } else { &m },
+                        if s.is_empty() { "-" } else { &s }
+                    )
+                    .into_boxed_str(),
+                );
             }
         }
         if kind == SKind::Substitution && !sub_names(&pc.name) {
@@ -393,11 +529,22 @@ impl Loaded {
             Val::Pass | Val::Exempt => true,
             Val::Fail => false,
         };
-        let a = Attempt { course, val, kind, passed, approved, archived, place, note };
+        let a = Attempt {
+            course,
+            val,
+            kind,
+            passed,
+            approved,
+            archived,
+            place,
+            note,
+        };
         let c = &mut self.cands[ci as usize];
         // keep only the best plain attempt per course
         if matches!(kind, SKind::Exam | SKind::Practice | SKind::Thesis) {
-            if let Some(old) = c.attempts.iter_mut().find(|o| o.course == course && o.kind == kind && o.place == a.place && o.note == a.note) {
+            if let Some(old) = c.attempts.iter_mut().find(|o| {
+                o.course == course && o.kind == kind && o.place == a.place && o.note == a.note
+            }) {
                 if (a.passed, a.val.rank()) > (old.passed, old.val.rank()) {
                     *old = a;
                 }
@@ -409,7 +556,12 @@ impl Loaded {
 
     /// One row of the violations table.
     pub fn violation_row(&mut self, row: &Row<'_>) {
-        let Some(&ci) = row.get("exam_no").and_then(|e| self.by_exam_no.get(&norm(e))) else { return };
+        let Some(&ci) = row
+            .get("exam_no")
+            .and_then(|e| self.by_exam_no.get(&norm(e)))
+        else {
+            return;
+        };
         let d_raw = row.get("violation_date").unwrap_or("");
         let y_raw = row.get("delay_years").unwrap_or("");
         let date = parse_date(d_raw).map(|r| r.0);
@@ -419,21 +571,45 @@ impl Loaded {
             if n.is_empty() {
                 Some(0.0)
             } else {
-                n.parse::<f64>().ok().filter(|v| v.is_finite() && (0.0..=100.0).contains(v))
+                n.parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite() && (0.0..=100.0).contains(v))
             }
         };
         match (date, years) {
             (Some(date), Some(years)) => {
                 let months = (years * 12.0).round() as u32;
-                self.cands[ci as usize].violations.push(Violation { date, months, years });
+                self.cands[ci as usize].violations.push(Violation {
+                    date,
+                    months,
+                    years,
+                });
             }
             (None, _) => {
-                self.problems.push(row.problem("violation_date", Severity::Error, "elig.bad_date", EligMsg::BadDate { value: d_raw.into() }));
-                self.cands[ci as usize].bad_violations.push(d_raw.to_string());
+                self.problems.push(row.problem(
+                    "violation_date",
+                    Severity::Error,
+                    "elig.bad_date",
+                    EligMsg::BadDate {
+                        value: d_raw.into(),
+                    },
+                ));
+                self.cands[ci as usize]
+                    .bad_violations
+                    .push(d_raw.to_string());
             }
             (_, None) => {
-                self.problems.push(row.problem("delay_years", Severity::Error, "elig.bad_number", EligMsg::BadNumber { value: y_raw.into() }));
-                self.cands[ci as usize].bad_violations.push(y_raw.to_string());
+                self.problems.push(row.problem(
+                    "delay_years",
+                    Severity::Error,
+                    "elig.bad_number",
+                    EligMsg::BadNumber {
+                        value: y_raw.into(),
+                    },
+                ));
+                self.cands[ci as usize]
+                    .bad_violations
+                    .push(y_raw.to_string());
             }
         }
     }
@@ -456,7 +632,10 @@ impl Loaded {
         let major = row.get("major_code").map(norm).unwrap_or_default();
         let when = row.get("graduated").map(str::to_string);
         let mut hit: Vec<u32> = Vec::new();
-        if let Some(&ci) = row.get("exam_no").and_then(|e| self.by_exam_no.get(&norm(e))) {
+        if let Some(&ci) = row
+            .get("exam_no")
+            .and_then(|e| self.by_exam_no.get(&norm(e)))
+        {
             hit.push(ci);
         }
         if let Some(id) = row.get("id_no") {
@@ -471,14 +650,25 @@ impl Loaded {
             }
         }
         for ci in hit {
-            self.cands[ci as usize].graduated.push((major.clone(), when.clone()));
+            self.cands[ci as usize]
+                .graduated
+                .push((major.clone(), when.clone()));
         }
     }
 
     /// One row of the certificates table.
     pub fn certificate_row(&mut self, row: &Row<'_>) {
-        let Some(&ci) = row.get("exam_no").and_then(|e| self.by_exam_no.get(&norm(e))) else { return };
-        let text = format!("{} {}", row.get("category").map(norm).unwrap_or_default(), row.get("cert_name").map(norm).unwrap_or_default());
+        let Some(&ci) = row
+            .get("exam_no")
+            .and_then(|e| self.by_exam_no.get(&norm(e)))
+        else {
+            return;
+        };
+        let text = format!(
+            "{} {}",
+            row.get("category").map(norm).unwrap_or_default(),
+            row.get("cert_name").map(norm).unwrap_or_default()
+        );
         let valid_until = match row.get("valid_until") {
             None => None,
             Some(v) => {
@@ -489,18 +679,29 @@ impl Loaded {
                     match parse_date(&t) {
                         Some(r) => Some(r.1),
                         None => {
-                            self.problems.push(row.problem("valid_until", Severity::Warning, "elig.bad_date", EligMsg::BadDate { value: v.into() }));
+                            self.problems.push(row.problem(
+                                "valid_until",
+                                Severity::Warning,
+                                "elig.bad_date",
+                                EligMsg::BadDate { value: v.into() },
+                            ));
                             None
                         }
                     }
                 }
             }
         };
-        self.cands[ci as usize].certs.push(Cert { text, valid_until });
+        self.cands[ci as usize]
+            .certs
+            .push(Cert { text, valid_until });
     }
 }
 
 /// Adds `months` to a date (clamping the day), `None` on overflow.
 pub fn add_months(d: NaiveDate, months: u32) -> Option<NaiveDate> {
-    d.checked_add_months(chrono::Months::new(months)).or_else(|| NaiveDate::from_ymd_opt(d.year(), d.month(), 1)?.checked_add_months(chrono::Months::new(months)))
+    d.checked_add_months(chrono::Months::new(months))
+        .or_else(|| {
+            NaiveDate::from_ymd_opt(d.year(), d.month(), 1)?
+                .checked_add_months(chrono::Months::new(months))
+        })
 }

@@ -92,7 +92,12 @@ pub(crate) enum Which {
 /// Where tables come from (files; in-memory text in tests).
 pub(crate) trait Source: Sync {
     fn has(&self, w: Which) -> bool;
-    fn read(&self, w: Which, schema: &Schema, f: &mut dyn FnMut(Row<'_>)) -> Result<Vec<InputProblem>>;
+    fn read(
+        &self,
+        w: Which,
+        schema: &Schema,
+        f: &mut dyn FnMut(Row<'_>),
+    ) -> Result<Vec<InputProblem>>;
     /// The plans when given in the JSON plan form.
     fn plans_json(&self) -> Result<Option<plan::Plans>>;
     fn prereq(&self) -> Result<Option<HashMap<String, PrereqResult>>>;
@@ -118,13 +123,21 @@ impl Source for Files<'_> {
     fn has(&self, w: Which) -> bool {
         self.path(w).is_some()
     }
-    fn read(&self, w: Which, schema: &Schema, f: &mut dyn FnMut(Row<'_>)) -> Result<Vec<InputProblem>> {
+    fn read(
+        &self,
+        w: Which,
+        schema: &Schema,
+        f: &mut dyn FnMut(Row<'_>),
+    ) -> Result<Vec<InputProblem>> {
         let p = self.path(w).expect("checked with has()");
         table::read(p, schema, &self.0.read, f)
     }
     fn plans_json(&self) -> Result<Option<plan::Plans>> {
         let p = &self.0.plans;
-        let is_json = p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let is_json = p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         if !is_json {
             return Ok(None);
         }
@@ -153,7 +166,11 @@ pub fn audit(inputs: &EligInputs, policy: &Policy, opts: &EligOptions) -> Result
 
 pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Result<Report> {
     let ep = &policy.eligibility;
-    ep.validate().map_err(|(key, message)| Error::Policy { path: PathBuf::from(format!("<policy {}>", policy.name)), key, message })?;
+    ep.validate().map_err(|(key, message)| Error::Policy {
+        path: PathBuf::from(format!("<policy {}>", policy.name)),
+        key,
+        message,
+    })?;
     if !policy.batch_months.is_empty() && !policy.batch_months.contains(&opts.batch.month) {
         return Err(Error::Usage(format!(
             "batch {} is not a graduation batch of policy {} (months {:?})",
@@ -166,30 +183,52 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         None => {
             let mut b = plan::FlatBuilder::default();
             let mut rowp = Vec::new();
-            let p = src.read(Which::Plans, &table::schemas::PLANS, &mut |r| b.row(&r, &mut rowp))?;
+            let p = src.read(Which::Plans, &table::schemas::PLANS, &mut |r| {
+                b.row(&r, &mut rowp)
+            })?;
             problems.extend(p);
             problems.extend(rowp);
             b.finish()
         }
     };
     let mut ld = load::Loaded::new(plans, ep.pass_mark, opts.as_of);
-    let p = src.read(Which::Candidates, &table::schemas::CANDIDATES, &mut |r| ld.candidate_row(&r))?;
+    let p = src.read(Which::Candidates, &table::schemas::CANDIDATES, &mut |r| {
+        ld.candidate_row(&r)
+    })?;
     problems.extend(p);
     let groups = &ep.substitution_groups;
-    let sub_ok = |name: &str| name.is_empty() || groups.is_empty() || groups.iter().any(|g| g.name_contains_any.iter().any(|w| name.contains(w.as_str())));
-    let p = src.read(Which::Scores, &table::schemas::SCORES, &mut |r| ld.score_row(&r, &sub_ok))?;
+    let sub_ok = |name: &str| {
+        name.is_empty()
+            || groups.is_empty()
+            || groups.iter().any(|g| {
+                g.name_contains_any
+                    .iter()
+                    .any(|w| name.contains(w.as_str()))
+            })
+    };
+    let p = src.read(Which::Scores, &table::schemas::SCORES, &mut |r| {
+        ld.score_row(&r, &sub_ok)
+    })?;
     problems.extend(p);
     if src.has(Which::Violations) {
-        let p = src.read(Which::Violations, &table::schemas::VIOLATIONS, &mut |r| ld.violation_row(&r))?;
+        let p = src.read(Which::Violations, &table::schemas::VIOLATIONS, &mut |r| {
+            ld.violation_row(&r)
+        })?;
         problems.extend(p);
     }
     if src.has(Which::Graduates) {
         let ids = ld.id_index();
-        let p = src.read(Which::Graduates, &table::schemas::GRADUATES, &mut |r| ld.graduate_row(&r, &ids))?;
+        let p = src.read(Which::Graduates, &table::schemas::GRADUATES, &mut |r| {
+            ld.graduate_row(&r, &ids)
+        })?;
         problems.extend(p);
     }
     if src.has(Which::Certificates) {
-        let p = src.read(Which::Certificates, &table::schemas::CERTIFICATES, &mut |r| ld.certificate_row(&r))?;
+        let p = src.read(
+            Which::Certificates,
+            &table::schemas::CERTIFICATES,
+            &mut |r| ld.certificate_row(&r),
+        )?;
         problems.extend(p);
     }
     let prereq = src.prereq()?;
@@ -205,7 +244,12 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         prereq: prereq.as_ref(),
         have_certificates: src.has(Which::Certificates),
     };
-    let results = ld.cands.par_iter().map(|c| engine::audit_one(&ctx, c)).collect();
+    // consume the candidates so that their scores are freed as the items are built
+    let cands = std::mem::take(&mut ld.cands);
+    let results = cands
+        .into_par_iter()
+        .map(|c| engine::audit_one(&ctx, &c))
+        .collect();
     let cutoffs: serde_json::Map<String, serde_json::Value> = [
         ("exemption", policy::RecordKind::Exemption),
         ("transfer", policy::RecordKind::Transfer),
@@ -213,7 +257,12 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         ("correction", policy::RecordKind::Correction),
     ]
     .iter()
-    .map(|(k, rk)| ((*k).to_string(), json!(ep.cutoff(opts.batch, *rk).map(|d| d.to_string()))))
+    .map(|(k, rk)| {
+        (
+            (*k).to_string(),
+            json!(ep.cutoff(opts.batch, *rk).map(|d| d.to_string())),
+        )
+    })
     .collect();
     let mut rep = Report::new(COMMAND);
     rep.results = results;

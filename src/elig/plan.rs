@@ -34,7 +34,13 @@ impl Level {
         let l = s.to_ascii_lowercase();
         if s.contains("本科") || s.contains("专升本") || l == "bachelor" || l == "benke" {
             Some(Level::Benke)
-        } else if s.contains("专科") || s.contains("大专") || s.contains("高职") || s.contains("高起专") || l == "associate" || l == "zhuanke" {
+        } else if s.contains("专科")
+            || s.contains("大专")
+            || s.contains("高职")
+            || s.contains("高起专")
+            || l == "associate"
+            || l == "zhuanke"
+        {
             Some(Level::Zhuanke)
         } else {
             None
@@ -70,8 +76,12 @@ impl Category {
             "必考" | "必修" | "必考课" | "必考课程" | "required" => Category::Required,
             "选考" | "选修" | "选考课" | "选考课程" | "elective" => Category::Elective,
             "加考" | "加考课" | "加考课程" | "additional" => Category::Additional,
-            "实践" | "实践环节" | "实践考核" | "实践课" | "实践课程" | "practice" => Category::Practice,
-            "论文" | "毕业论文" | "毕业设计" | "毕业论文(设计)" | "thesis" => Category::Thesis,
+            "实践" | "实践环节" | "实践考核" | "实践课" | "实践课程" | "practice" => {
+                Category::Practice
+            }
+            "论文" | "毕业论文" | "毕业设计" | "毕业论文(设计)" | "thesis" => {
+                Category::Thesis
+            }
             _ => return None,
         })
     }
@@ -246,7 +256,9 @@ pub struct FlatBuilder {
 fn parse_num(s: &str) -> Option<f64> {
     let t = crate::text::norm(s);
     let t = t.trim_end_matches(['分', '门']);
-    t.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0 && *v <= 10000.0)
+    t.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0 && *v <= 10000.0)
 }
 
 fn set_once<T: PartialEq + Copy + std::fmt::Display>(
@@ -275,16 +287,37 @@ impl FlatBuilder {
     /// Takes one row of the flat plan table; returns the problems found.
     pub fn row(&mut self, row: &Row<'_>, problems: &mut Vec<InputProblem>) {
         let Some(major) = row.get("major_code").map(crate::text::norm) else {
-            problems.push(row.problem("major_code", Severity::Error, "elig.plan_row", EligMsg::MissingValue { column: "专业代码".into() }));
+            problems.push(row.problem(
+                "major_code",
+                Severity::Error,
+                "elig.plan_row",
+                EligMsg::MissingValue {
+                    column: "专业代码".into(),
+                },
+            ));
             return;
         };
         let Some(code) = row.get("course_code").map(norm_code) else {
-            problems.push(row.problem("course_code", Severity::Error, "elig.plan_row", EligMsg::MissingValue { column: "课程代码".into() }));
+            problems.push(row.problem(
+                "course_code",
+                Severity::Error,
+                "elig.plan_row",
+                EligMsg::MissingValue {
+                    column: "课程代码".into(),
+                },
+            ));
             return;
         };
         let cat_text = row.get("category").unwrap_or("");
         let Some(category) = Category::parse(cat_text) else {
-            problems.push(row.problem("category", Severity::Error, "elig.plan_row", EligMsg::BadCategory { value: cat_text.into() }));
+            problems.push(row.problem(
+                "category",
+                Severity::Error,
+                "elig.plan_row",
+                EligMsg::BadCategory {
+                    value: cat_text.into(),
+                },
+            ));
             return;
         };
         let credits = match row.get("credits") {
@@ -292,7 +325,12 @@ impl FlatBuilder {
             Some(c) => match parse_num(c) {
                 Some(v) => v,
                 None => {
-                    problems.push(row.problem("credits", Severity::Error, "elig.plan_row", EligMsg::BadNumber { value: c.into() }));
+                    problems.push(row.problem(
+                        "credits",
+                        Severity::Error,
+                        "elig.plan_row",
+                        EligMsg::BadNumber { value: c.into() },
+                    ));
                     return;
                 }
             },
@@ -316,10 +354,25 @@ impl FlatBuilder {
             match Level::parse(l) {
                 Some(l) => {
                     if let Some((a, b)) = set_once_level(&mut m.level, l, &mut m.errors) {
-                        problems.push(row.problem("level", Severity::Error, "elig.plan_conflict", EligMsg::PlanConflict { major: major.clone(), field: "层次".into(), a, b }));
+                        problems.push(row.problem(
+                            "level",
+                            Severity::Error,
+                            "elig.plan_conflict",
+                            EligMsg::PlanConflict {
+                                major: major.clone(),
+                                field: "层次".into(),
+                                a,
+                                b,
+                            },
+                        ));
                     }
                 }
-                None => problems.push(row.problem("level", Severity::Warning, "elig.plan_row", EligMsg::BadLevel { value: l.into() })),
+                None => problems.push(row.problem(
+                    "level",
+                    Severity::Warning,
+                    "elig.plan_row",
+                    EligMsg::BadLevel { value: l.into() },
+                )),
             }
         }
         if let Some(s) = row.get("school") {
@@ -336,22 +389,55 @@ impl FlatBuilder {
                     match parse_num(v) {
                         Some(x) => {
                             if let Some((a, b)) = set_once($slot, $conv(x), $zh, &mut m.errors) {
-                                problems.push(row.problem($key, Severity::Error, "elig.plan_conflict", EligMsg::PlanConflict { major: major.clone(), field: $zh.into(), a, b }));
+                                problems.push(row.problem(
+                                    $key,
+                                    Severity::Error,
+                                    "elig.plan_conflict",
+                                    EligMsg::PlanConflict {
+                                        major: major.clone(),
+                                        field: $zh.into(),
+                                        a,
+                                        b,
+                                    },
+                                ));
                             }
                         }
-                        None => problems.push(row.problem($key, Severity::Error, "elig.plan_row", EligMsg::BadNumber { value: v.into() })),
+                        None => problems.push(row.problem(
+                            $key,
+                            Severity::Error,
+                            "elig.plan_row",
+                            EligMsg::BadNumber { value: v.into() },
+                        )),
                     }
                 }
             };
         }
-        num_field!("elective_min_credits", "选考最低学分", &mut m.el_credits, |x: f64| x);
-        num_field!("elective_min_count", "选考最低门数", &mut m.el_count, |x: f64| x.round() as u32);
-        num_field!("min_total_credits", "最低总学分", &mut m.min_total, |x: f64| x);
+        num_field!(
+            "elective_min_credits",
+            "选考最低学分",
+            &mut m.el_credits,
+            |x: f64| x
+        );
+        num_field!(
+            "elective_min_count",
+            "选考最低门数",
+            &mut m.el_count,
+            |x: f64| x.round() as u32
+        );
+        num_field!(
+            "min_total_credits",
+            "最低总学分",
+            &mut m.min_total,
+            |x: f64| x
+        );
         num_field!("pass_mark", "及格线", &mut m.pass_mark, |x: f64| x);
         if let Some(v) = row.get("additional_min_count") {
             match parse_num(v) {
                 Some(x) => {
-                    let kind = row.get("additional_type").map(crate::text::norm).unwrap_or_default();
+                    let kind = row
+                        .get("additional_type")
+                        .map(crate::text::norm)
+                        .unwrap_or_default();
                     let n = x.round() as u32;
                     match m.add_count.get(&kind) {
                         Some(&old) if old != n => {
@@ -359,36 +445,83 @@ impl FlatBuilder {
                             if !m.errors.contains(&e) {
                                 m.errors.push(e);
                             }
-                            problems.push(row.problem("additional_min_count", Severity::Error, "elig.plan_conflict", EligMsg::PlanConflict { major: major.clone(), field: "加考最低门数".into(), a: old.to_string(), b: n.to_string() }));
+                            problems.push(row.problem(
+                                "additional_min_count",
+                                Severity::Error,
+                                "elig.plan_conflict",
+                                EligMsg::PlanConflict {
+                                    major: major.clone(),
+                                    field: "加考最低门数".into(),
+                                    a: old.to_string(),
+                                    b: n.to_string(),
+                                },
+                            ));
                         }
                         _ => {
                             m.add_count.insert(kind, n);
                         }
                     }
                 }
-                None => problems.push(row.problem("additional_min_count", Severity::Error, "elig.plan_row", EligMsg::BadNumber { value: v.into() })),
+                None => problems.push(row.problem(
+                    "additional_min_count",
+                    Severity::Error,
+                    "elig.plan_row",
+                    EligMsg::BadNumber { value: v.into() },
+                )),
             }
         }
         if let Some(old) = m.courses.get(&id) {
             if old.category != category {
-                problems.push(row.problem("course_code", Severity::Error, "elig.plan_conflict", EligMsg::PlanConflict { major: major.clone(), field: format!("课程 {code} 类别"), a: old.category.zh().into(), b: category.zh().into() }));
+                problems.push(row.problem(
+                    "course_code",
+                    Severity::Error,
+                    "elig.plan_conflict",
+                    EligMsg::PlanConflict {
+                        major: major.clone(),
+                        field: format!("课程 {code} 类别"),
+                        a: old.category.zh().into(),
+                        b: category.zh().into(),
+                    },
+                ));
                 let e = format!("course {code} twice");
                 if !m.errors.contains(&e) {
                     m.errors.push(e);
                 }
             } else {
-                problems.push(row.problem("course_code", Severity::Warning, "elig.plan_row", EligMsg::DuplicateCourse { code: code.clone() }));
+                problems.push(row.problem(
+                    "course_code",
+                    Severity::Warning,
+                    "elig.plan_row",
+                    EligMsg::DuplicateCourse { code: code.clone() },
+                ));
             }
             return;
         }
-        m.courses.insert(id, Course { name: row.get("course_name").map(crate::text::norm).unwrap_or_default(), credits, category });
+        m.courses.insert(
+            id,
+            Course {
+                name: row
+                    .get("course_name")
+                    .map(crate::text::norm)
+                    .unwrap_or_default(),
+                credits,
+                category,
+            },
+        );
         m.order.push(id);
         match category {
             Category::Required | Category::Practice | Category::Thesis => {
-                let label = row.get("group").map(crate::text::norm).filter(|s| !s.is_empty());
+                let label = row
+                    .get("group")
+                    .map(crate::text::norm)
+                    .filter(|s| !s.is_empty());
                 match label {
                     Some(l) => {
-                        if let Some(g) = m.groups.iter_mut().find(|g| g.0 == l && g.1.is_practical() == category.is_practical()) {
+                        if let Some(g) = m
+                            .groups
+                            .iter_mut()
+                            .find(|g| g.0 == l && g.1.is_practical() == category.is_practical())
+                        {
                             g.2.push(id);
                         } else {
                             m.groups.push((l, category, vec![id]));
@@ -398,7 +531,12 @@ impl FlatBuilder {
                 }
             }
             Category::Additional => {
-                m.additional_kind.insert(id, row.get("additional_type").map(crate::text::norm).unwrap_or_default());
+                m.additional_kind.insert(
+                    id,
+                    row.get("additional_type")
+                        .map(crate::text::norm)
+                        .unwrap_or_default(),
+                );
             }
             Category::Elective => {}
         }
@@ -406,30 +544,62 @@ impl FlatBuilder {
 
     /// The plans, in first-seen order.
     pub fn finish(self) -> Plans {
-        let mut out = Plans { courses: self.courses, ..Default::default() };
+        let mut out = Plans {
+            courses: self.courses,
+            ..Default::default()
+        };
         for (code, m) in self.majors {
             let required = m
                 .groups
                 .into_iter()
-                .map(|(l, c, ids)| Requirement { label: (!l.is_empty()).then_some(l), any_of: ids, category: c })
+                .map(|(l, c, ids)| Requirement {
+                    label: (!l.is_empty()).then_some(l),
+                    any_of: ids,
+                    category: c,
+                })
                 .collect();
             let electives = ElectiveRule {
-                courses: m.order.iter().copied().filter(|i| m.courses[i].category == Category::Elective).collect(),
+                courses: m
+                    .order
+                    .iter()
+                    .copied()
+                    .filter(|i| m.courses[i].category == Category::Elective)
+                    .collect(),
                 min_credits: m.el_credits,
                 min_count: m.el_count,
             };
             let mut additional: Vec<AdditionalRule> = Vec::new();
-            for id in m.order.iter().copied().filter(|i| m.courses[i].category == Category::Additional) {
+            for id in m
+                .order
+                .iter()
+                .copied()
+                .filter(|i| m.courses[i].category == Category::Additional)
+            {
                 let k = &m.additional_kind[&id];
                 match additional.iter_mut().find(|a| &a.kind == k) {
                     Some(a) => a.courses.push(id),
-                    None => additional.push(AdditionalRule { kind: k.clone(), courses: vec![id], min_count: None, min_credits: None }),
+                    None => additional.push(AdditionalRule {
+                        kind: k.clone(),
+                        courses: vec![id],
+                        min_count: None,
+                        min_credits: None,
+                    }),
                 }
             }
             for a in &mut additional {
-                a.min_count = m.add_count.get(&a.kind).or_else(|| m.add_count.get("")).copied();
+                a.min_count = m
+                    .add_count
+                    .get(&a.kind)
+                    .or_else(|| m.add_count.get(""))
+                    .copied();
             }
-            let v = Variant { label: None, required, electives, additional, min_total_credits: m.min_total };
+            let v = Variant {
+                label: None,
+                required,
+                electives,
+                additional,
+                min_total_credits: m.min_total,
+            };
             out.by_major.insert(code.clone(), out.plans.len());
             out.plans.push(Plan {
                 major_code: code,
@@ -446,7 +616,11 @@ impl FlatBuilder {
     }
 }
 
-fn set_once_level(slot: &mut Option<Level>, v: Level, errors: &mut Vec<String>) -> Option<(String, String)> {
+fn set_once_level(
+    slot: &mut Option<Level>,
+    v: Level,
+    errors: &mut Vec<String>,
+) -> Option<(String, String)> {
     match slot {
         None => {
             *slot = Some(v);
@@ -571,13 +745,19 @@ pub fn is_structured_json(text: &str) -> bool {
         return false;
     };
     let first = match &v {
-        serde_json::Value::Object(m) if m.contains_key("plans") => m["plans"].as_array().and_then(|a| a.first()).cloned(),
+        serde_json::Value::Object(m) if m.contains_key("plans") => {
+            m["plans"].as_array().and_then(|a| a.first()).cloned()
+        }
         serde_json::Value::Array(a) => a.first().cloned(),
         o @ serde_json::Value::Object(_) => Some(o.clone()),
         _ => None,
     };
     first
-        .and_then(|f| f.as_object().map(|m| m.contains_key("courses") || m.contains_key("required") || m.contains_key("tracks")))
+        .and_then(|f| {
+            f.as_object().map(|m| {
+                m.contains_key("courses") || m.contains_key("required") || m.contains_key("tracks")
+            })
+        })
         .unwrap_or(false)
 }
 
@@ -594,9 +774,13 @@ pub fn parse_json(text: &str, path: &Path) -> Result<Plans> {
     for jp in list {
         let code = crate::text::norm(&jp.major_code);
         if out.by_major.contains_key(&code) {
-            return Err(Error::format(path, format!("JSON plan: major {code} given twice")));
+            return Err(Error::format(
+                path,
+                format!("JSON plan: major {code} given twice"),
+            ));
         }
-        let plan = build_json(jp, &mut out.courses).map_err(|m| Error::format(path, format!("JSON plan {code}: {m}")))?;
+        let plan = build_json(jp, &mut out.courses)
+            .map_err(|m| Error::format(path, format!("JSON plan {code}: {m}")))?;
         out.by_major.insert(code, out.plans.len());
         out.plans.push(plan);
     }
@@ -610,7 +794,17 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
             return Err(format!("course {}: credits {}", c.code, c.credits));
         }
         let id = interner.intern(&norm_code(&c.code));
-        if courses.insert(id, Course { name: crate::text::norm(&c.name), credits: c.credits, category: Category::Elective }).is_some() {
+        if courses
+            .insert(
+                id,
+                Course {
+                    name: crate::text::norm(&c.name),
+                    credits: c.credits,
+                    category: Category::Elective,
+                },
+            )
+            .is_some()
+        {
             return Err(format!("course {} listed twice", c.code));
         }
     }
@@ -623,8 +817,14 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
             return Err(format!("pass_mark {p}"));
         }
     }
-    let look = |c: &str, cat: Option<Category>, courses: &mut HashMap<u32, Course>| -> std::result::Result<u32, String> {
-        let id = interner.get(&norm_code(c)).filter(|i| courses.contains_key(i)).ok_or_else(|| format!("course {c} is not in `courses`"))?;
+    let look = |c: &str,
+                cat: Option<Category>,
+                courses: &mut HashMap<u32, Course>|
+     -> std::result::Result<u32, String> {
+        let id = interner
+            .get(&norm_code(c))
+            .filter(|i| courses.contains_key(i))
+            .ok_or_else(|| format!("course {c} is not in `courses`"))?;
         if let Some(cat) = cat {
             let e = courses.get_mut(&id).expect("checked");
             // the strongest role wins for display (required > practice/thesis > additional > elective)
@@ -634,33 +834,64 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
         }
         Ok(id)
     };
-    let reqs = |list: &[JReq], cat: Category, courses: &mut HashMap<u32, Course>, out: &mut Vec<Requirement>| -> std::result::Result<(), String> {
+    let reqs = |list: &[JReq],
+                cat: Category,
+                courses: &mut HashMap<u32, Course>,
+                out: &mut Vec<Requirement>|
+     -> std::result::Result<(), String> {
         for r in list {
             match r {
-                JReq::One(c) => out.push(Requirement { label: None, any_of: vec![look(c, Some(cat), courses)?], category: cat }),
+                JReq::One(c) => out.push(Requirement {
+                    label: None,
+                    any_of: vec![look(c, Some(cat), courses)?],
+                    category: cat,
+                }),
                 JReq::Any { any_of, label } => {
                     if any_of.is_empty() {
                         return Err("empty any_of".into());
                     }
-                    let ids = any_of.iter().map(|c| look(c, Some(cat), courses)).collect::<std::result::Result<Vec<_>, _>>()?;
-                    out.push(Requirement { label: label.clone(), any_of: ids, category: cat });
+                    let ids = any_of
+                        .iter()
+                        .map(|c| look(c, Some(cat), courses))
+                        .collect::<std::result::Result<Vec<_>, _>>()?;
+                    out.push(Requirement {
+                        label: label.clone(),
+                        any_of: ids,
+                        category: cat,
+                    });
                 }
             }
         }
         Ok(())
     };
     let mut base_req = Vec::new();
-    reqs(&jp.required, Category::Required, &mut courses, &mut base_req)?;
-    reqs(&jp.practice, Category::Practice, &mut courses, &mut base_req)?;
+    reqs(
+        &jp.required,
+        Category::Required,
+        &mut courses,
+        &mut base_req,
+    )?;
+    reqs(
+        &jp.practice,
+        Category::Practice,
+        &mut courses,
+        &mut base_req,
+    )?;
     reqs(&jp.thesis, Category::Thesis, &mut courses, &mut base_req)?;
-    let elective = |e: &JElective, courses: &mut HashMap<u32, Course>| -> std::result::Result<ElectiveRule, String> {
+    let elective = |e: &JElective,
+                    courses: &mut HashMap<u32, Course>|
+     -> std::result::Result<ElectiveRule, String> {
         if let Some(c) = e.min_credits {
             if !(c.is_finite() && c >= 0.0) {
                 return Err(format!("min_credits {c}"));
             }
         }
         Ok(ElectiveRule {
-            courses: e.courses.iter().map(|c| look(c, None, courses)).collect::<std::result::Result<_, _>>()?,
+            courses: e
+                .courses
+                .iter()
+                .map(|c| look(c, None, courses))
+                .collect::<std::result::Result<_, _>>()?,
             min_credits: e.min_credits,
             min_count: e.min_count,
         })
@@ -669,12 +900,18 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
         Some(e) => elective(e, &mut courses)?,
         None => ElectiveRule::default(),
     };
-    let additional = |list: &[JAdditional], courses: &mut HashMap<u32, Course>| -> std::result::Result<Vec<AdditionalRule>, String> {
+    let additional = |list: &[JAdditional],
+                      courses: &mut HashMap<u32, Course>|
+     -> std::result::Result<Vec<AdditionalRule>, String> {
         list.iter()
             .map(|a| {
                 Ok(AdditionalRule {
                     kind: crate::text::norm(&a.kind),
-                    courses: a.courses.iter().map(|c| look(c, Some(Category::Additional), courses)).collect::<std::result::Result<_, String>>()?,
+                    courses: a
+                        .courses
+                        .iter()
+                        .map(|c| look(c, Some(Category::Additional), courses))
+                        .collect::<std::result::Result<_, String>>()?,
                     min_count: a.min_count,
                     min_credits: a.min_credits.filter(|c| c.is_finite()),
                 })
@@ -682,13 +919,29 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
             .collect()
     };
     let base_add = additional(&jp.additional, &mut courses)?;
-    let base = Variant { label: None, required: base_req, electives: base_el, additional: base_add, min_total_credits: jp.min_total_credits.filter(|c| c.is_finite()) };
+    let base = Variant {
+        label: None,
+        required: base_req,
+        electives: base_el,
+        additional: base_add,
+        min_total_credits: jp.min_total_credits.filter(|c| c.is_finite()),
+    };
     let mut variants = Vec::new();
     for t in &jp.tracks {
         let mut v = base.clone();
         v.label = Some(t.label.clone());
-        reqs(&t.required, Category::Required, &mut courses, &mut v.required)?;
-        reqs(&t.practice, Category::Practice, &mut courses, &mut v.required)?;
+        reqs(
+            &t.required,
+            Category::Required,
+            &mut courses,
+            &mut v.required,
+        )?;
+        reqs(
+            &t.practice,
+            Category::Practice,
+            &mut courses,
+            &mut v.required,
+        )?;
         reqs(&t.thesis, Category::Thesis, &mut courses, &mut v.required)?;
         if let Some(e) = &t.electives {
             let mut r = elective(e, &mut courses)?;
@@ -712,7 +965,12 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
         major_code: crate::text::norm(&jp.major_code),
         major_name: crate::text::norm(&jp.major_name),
         level,
-        schools: jp.schools.iter().map(|s| crate::text::norm(s)).filter(|s| !s.is_empty()).collect(),
+        schools: jp
+            .schools
+            .iter()
+            .map(|s| crate::text::norm(s))
+            .filter(|s| !s.is_empty())
+            .collect(),
         pass_mark: jp.pass_mark,
         courses,
         variants,

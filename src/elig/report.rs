@@ -27,11 +27,17 @@ pub fn read_report(path: &Path) -> Result<(String, HashMap<String, PrereqResult>
 
 /// [`read_report`] on text.
 pub fn parse_report(text: &str, path: &Path) -> Result<(String, HashMap<String, PrereqResult>)> {
-    let v: Value = serde_json::from_str(text.trim_start_matches('\u{FEFF}')).map_err(|e| Error::format(path, format!("not a report JSON document: {e}")))?;
+    let v: Value = serde_json::from_str(text.trim_start_matches('\u{FEFF}'))
+        .map_err(|e| Error::format(path, format!("not a report JSON document: {e}")))?;
     let (command, results) = match &v {
         Value::Object(m) => (
-            m.get("command").and_then(Value::as_str).unwrap_or("").to_string(),
-            m.get("results").and_then(Value::as_array).ok_or_else(|| Error::format(path, "report JSON has no `results` array"))?,
+            m.get("command")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            m.get("results")
+                .and_then(Value::as_array)
+                .ok_or_else(|| Error::format(path, "report JSON has no `results` array"))?,
         ),
         Value::Array(a) => (String::new(), a),
         _ => return Err(Error::format(path, "not a report JSON document")),
@@ -47,11 +53,20 @@ pub fn parse_report(text: &str, path: &Path) -> Result<(String, HashMap<String, 
                 _ => None,
             })
             .ok_or_else(|| Error::format(path, format!("results[{i}] has no exam_no")))?;
-        let verdict = r.get("verdict").and_then(Value::as_str).unwrap_or("review").trim().to_ascii_lowercase();
+        let verdict = r
+            .get("verdict")
+            .and_then(Value::as_str)
+            .unwrap_or("review")
+            .trim()
+            .to_ascii_lowercase();
         let codes: Vec<String> = r
             .get("findings")
             .and_then(Value::as_array)
-            .map(|fs| fs.iter().filter_map(|f| f.get("code").and_then(Value::as_str).map(str::to_string)).collect())
+            .map(|fs| {
+                fs.iter()
+                    .filter_map(|f| f.get("code").and_then(Value::as_str).map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
         // an applicant listed twice keeps the worst verdict
         let rank = |v: &str| match v {
@@ -59,7 +74,10 @@ pub fn parse_report(text: &str, path: &Path) -> Result<(String, HashMap<String, 
             "rejected" => 2,
             _ => 1,
         };
-        let e = out.entry(exam_no).or_insert(PrereqResult { verdict: verdict.clone(), codes: Vec::new() });
+        let e = out.entry(exam_no).or_insert(PrereqResult {
+            verdict: verdict.clone(),
+            codes: Vec::new(),
+        });
         if rank(&verdict) > rank(&e.verdict) {
             e.verdict = verdict;
         }
