@@ -346,6 +346,23 @@ fn course_counts_once() {
         "{:?}",
         item(&r, "2").findings
     );
+    // the same in the flat form: 00054 is a 必考 alternative and a 选考 course
+    let mut m = mem(&[a_ok("4")], &[]);
+    m.plans
+        .push_str("A100,会计,专科,10561,00054,管理学原理,6,必考,外语,,,,\n");
+    m.scores = format!(
+        "{SCORE_HDR}\n{}",
+        full_a("4").replace("4,00012,60,,,,,,\n", "")
+    );
+    let r = run_mem(&m, "national", "2022-06", "2022-06-10");
+    let i = item(&r, "4");
+    assert!(r.input_errors.is_empty(), "{:?}", r.input_errors);
+    assert_eq!(
+        codes(i),
+        vec!["elig.elective", "elig.total_credits"],
+        "{:?}",
+        i.findings
+    );
     // a substitution row counts for the replaced course, the substitute's own exam for itself
     let s = full_a("3")
         .replace(
