@@ -1174,9 +1174,10 @@ fn generated_exports() {
         return;
     };
     let t = std::time::Instant::now();
+    let policy = std::env::var("ZIKAO_ELIG_POLICY").unwrap_or_else(|_| "guangdong".into());
     let r = run(
         &Dir(dir.into()),
-        &pol("guangdong"),
+        &pol(&policy),
         &opts("2022-06", "2022-06-16"),
     )
     .unwrap();
