@@ -402,7 +402,15 @@ impl Loaded {
     }
 
     /// One row of the scores table.
-    pub fn score_row(&mut self, row: &Row<'_>, sub_names: &dyn Fn(&str) -> bool) {
+    /// `sub_names(course name)`: whether a substitution may replace the
+    /// course; `cert_ok(certificate, course code)`: whether an exemption by
+    /// that certificate may exempt the course (policy data).
+    pub fn score_row(
+        &mut self,
+        row: &Row<'_>,
+        sub_names: &dyn Fn(&str) -> bool,
+        cert_ok: &dyn Fn(&str, &str) -> bool,
+    ) {
         let Some(exam_no) = row.get("exam_no") else {
             return;
         };
@@ -522,6 +530,13 @@ impl Loaded {
         if kind == SKind::Substitution && !sub_names(&pc.name) {
             // kept, but it will not count (see engine)
             note = Some(format!("!{}", note.as_deref().unwrap_or("")).into_boxed_str());
+        }
+        if kind == SKind::Exemption {
+            if let Some(cert) = row.get("certificate") {
+                if !cert_ok(cert, self.plans.courses.code(course)) {
+                    note = Some(format!("!{}", norm(cert)).into_boxed_str());
+                }
+            }
         }
         let mark = plan.pass_mark.unwrap_or(self.default_pass_mark);
         let passed = match val {

@@ -206,8 +206,18 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
                     .any(|w| name.contains(w.as_str()))
             })
     };
+    // a certificate the policy names may exempt only the courses it lists
+    let exemptions = &ep.certificate_exemptions;
+    let cert_ok = |cert: &str, course: &str| {
+        exemptions
+            .iter()
+            .filter(|e| {
+                !e.courses.is_empty() && e.patterns.iter().any(|p| cert.contains(p.as_str()))
+            })
+            .all(|e| e.courses.iter().any(|c| plan::norm_code(c) == course))
+    };
     let p = src.read(Which::Scores, &table::schemas::SCORES, &mut |r| {
-        ld.score_row(&r, &sub_ok)
+        ld.score_row(&r, &sub_ok, &cert_ok)
     })?;
     problems.extend(p);
     if src.has(Which::Violations) {

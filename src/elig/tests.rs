@@ -799,6 +799,36 @@ fn substitution_counts_for_replaced_course_only_in_allowed_groups() {
 }
 
 #[test]
+fn certificate_exemption_limited_to_policy_courses() {
+    // a user's policy: PETS exempts 00012 only
+    let mut p = pol("national");
+    p.eligibility.certificate_exemptions = vec![policy::CertificateExemption {
+        certificate: "PETS".into(),
+        patterns: vec!["PETS".into()],
+        courses: vec!["00012".into()],
+    }];
+    let hdr = format!("{SCORE_HDR},免考证书");
+    let s1 = full_a("1").replace(
+        "1,00012,60,,,,,,",
+        "1,00012,免考,免考,,,2022-03-01,,,PETS三级",
+    );
+    let s2 = full_a("2").replace(
+        "2,00043,合格,,,,,,",
+        "2,00043,免考,免考,,,2022-03-01,,,PETS三级",
+    );
+    let mut m = mem(&[a_ok("1"), a_ok("2")], &[]);
+    m.scores = format!("{hdr}\n{s1}\n{s2}");
+    let r = run(&m, &p, &opts("2022-06", "2022-06-10")).unwrap();
+    assert_eq!(
+        item(&r, "1").verdict,
+        "eligible",
+        "{:?}",
+        item(&r, "1").findings
+    );
+    assert!(item(&r, "2").has_code("elig.required"));
+}
+
+#[test]
 fn id_upgrade_is_a_record_correction() {
     let c = cand(
         "1",
