@@ -90,7 +90,7 @@ fn main() -> std::io::Result<()> {
     let mut majors = Vec::new();
     for k in 0..60u32 {
         let bachelor = k % 2 == 1;
-        let mut take = |rng: &mut Rng, cnt: usize, used: &mut Vec<u32>| -> Vec<u32> {
+        let take = |rng: &mut Rng, cnt: usize, used: &mut Vec<u32>| -> Vec<u32> {
             let mut v = Vec::new();
             while v.len() < cnt {
                 let c = pool[rng.below(pool.len() as u64) as usize];

@@ -1,17 +1,80 @@
 //! `zikao eligibility`.
 
+use std::path::PathBuf;
+
 use anyhow::Result;
 use clap::Args as ClapArgs;
+use zikao::elig::{self, EligInputs, EligOptions};
 
-use super::Common;
+use super::common::{Format, TableArgs};
+use super::{Common, PolicyArgs};
 
-/// `zikao eligibility` (being built).
+const HELP: &str = "\
+Examples / 示例:
+  zikao eligibility --candidates candidates.csv --scores scores.csv --plans plans.csv \\
+      --policy guangdong --batch 2022-06 --as-of 2022-06-20
+  zikao eligibility ... --prereq prereq.json --format json -o elig.json     for `roster graduates`
+  zikao eligibility ... --format xlsx -o 毕业审核.xlsx                        for Excel
+  zikao eligibility --candidates me.csv --scores my_scores.xlsx --plans plan.json --lang en
+                                                       what is still missing for one candidate / 毕业预测
+
+Tables may be CSV/TSV (UTF-8 or GBK), JSON, JSON Lines or Excel; --plans also takes the JSON plan
+form of docs/eligibility.md. Verdicts: eligible / ineligible / review.
+Exit status / 退出码: 0 all eligible; 1 some ineligible or to review; 2 usage error or unreadable input.";
+
+/// 毕业审核与毕业预测 / graduation audit and what is left.
 #[derive(Debug, ClapArgs)]
+#[command(after_help = HELP)]
 pub struct Args {
+    /// 申请毕业考生表 / candidates table
+    #[arg(long, value_name = "FILE")]
+    pub candidates: PathBuf,
+    /// 成绩表 / scores table
+    #[arg(long, value_name = "FILE")]
+    pub scores: PathBuf,
+    /// 专业考试计划（表格或 JSON）/ exam plans (flat table or JSON form)
+    #[arg(long, value_name = "FILE")]
+    pub plans: PathBuf,
+    /// 违规记录 / violations table
+    #[arg(long, value_name = "FILE")]
+    pub violations: Option<PathBuf>,
+    /// 已毕业记录 / earlier graduations
+    #[arg(long, value_name = "FILE")]
+    pub graduates: Option<PathBuf>,
+    /// 证书表 / certificates table (special majors)
+    #[arg(long, value_name = "FILE")]
+    pub certificates: Option<PathBuf>,
+    /// `zikao prereq verify --format json` 的结果 / the JSON result of `zikao prereq verify`
+    #[arg(long, value_name = "PREREQ.json")]
+    pub prereq: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub table: TableArgs,
     #[command(flatten)]
     pub common: Common,
 }
 
-pub fn run(_args: Args) -> Result<u8> {
-    anyhow::bail!("`eligibility` is not built yet / 该命令尚未实现")
+pub fn run(a: Args) -> Result<u8> {
+    a.common.check_output()?;
+    let policy = a.policy.policy()?;
+    let opts = EligOptions {
+        batch: a.policy.batch(&policy)?,
+        as_of: a.policy.as_of()?,
+    };
+    let inputs = EligInputs {
+        candidates: a.candidates,
+        scores: a.scores,
+        plans: a.plans,
+        violations: a.violations,
+        graduates: a.graduates,
+        certificates: a.certificates,
+        prereq: a.prereq,
+        read: a.table.read_options()?,
+    };
+    let report = elig::audit(&inputs, &policy, &opts)?;
+    a.common.emit(
+        &report,
+        &[Format::Table, Format::Json, Format::Csv, Format::Xlsx],
+    )
 }

@@ -143,6 +143,17 @@ fn header_word(k: &str, lang: Lang) -> String {
         "school" => "主考学校",
         "major" => "专业",
         "office" => "办理地点",
+        "major_code" => "专业代码",
+        "major_name" => "专业名称",
+        "level" => "层次",
+        "no" => "序号",
+        "gender" => "性别",
+        "id_no" => "证件号码",
+        "phone" => "联系电话",
+        "course_code" => "课程代码",
+        "course_name" => "课程名称",
+        "certificate" => "免考证书",
+        "approved_date" => "审核日期",
         _ => k,
     };
     lang.pick(zh, k).to_string()

@@ -64,7 +64,9 @@ fn record_kind(k: SKind) -> Option<RecordKind> {
 }
 
 fn classify(ctx: &Ctx, a: &Attempt) -> (Avail, Option<Why>) {
-    if a.kind == SKind::Substitution && a.note.as_deref().is_some_and(|n| n.starts_with('!')) {
+    if matches!(a.kind, SKind::Substitution | SKind::Exemption)
+        && a.note.as_deref().is_some_and(|n| n.starts_with('!'))
+    {
         return (Avail::Excluded, Some(Why::SubNotAllowed));
     }
     if a.place == Place::Mismatch {

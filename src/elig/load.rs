@@ -41,12 +41,30 @@ impl Val {
     }
 }
 
+/// `norm(s)` without allocating when `s` is already normal (the common case
+/// for machine exports).
+pub fn fast_norm(s: &str) -> std::borrow::Cow<'_, str> {
+    let clean = !s.starts_with(char::is_whitespace)
+        && !s.ends_with(char::is_whitespace)
+        && !s.contains("  ")
+        && !s.chars().any(|c| {
+            ('\u{FF01}'..='\u{FF5E}').contains(&c)
+                || c == '\u{3000}'
+                || (c.is_whitespace() && c != ' ')
+        });
+    if clean {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(norm(s))
+    }
+}
+
 /// Reads a score cell: 0-100 (decimals allowed, a trailing 分 too),
 /// 合格/不合格, the graded words 优秀/良好/中等/及格 (pass) and 不及格/差 (fail),
 /// 缺考/违纪 (no pass), 免考. Anything else is `None`.
 pub fn parse_score(s: &str) -> Option<Val> {
-    let t = norm(s);
-    Some(match t.as_str() {
+    let t = fast_norm(s);
+    Some(match t.as_ref() {
         "合格" | "通过" | "及格" | "优秀" | "良好" | "中等" | "优" | "良" | "中" | "pass"
         | "Pass" | "PASS" => Val::Pass,
         "不合格" | "不及格" | "不通过" | "差" | "缺考" | "违纪" | "作弊" | "取消" | "fail"
@@ -80,7 +98,7 @@ pub enum SKind {
 impl SKind {
     /// Reads 成绩类型; empty is 笔试.
     pub fn parse(s: &str) -> Option<SKind> {
-        Some(match norm(s).as_str() {
+        Some(match fast_norm(s).as_ref() {
             "" | "笔试" | "考试" | "统考" | "课程考试" | "exam" => SKind::Exam,
             "实践" | "实践考核" | "实践环节" | "实验" | "practice" => SKind::Practice,
             "论文" | "毕业论文" | "毕业设计" | "论文答辩" | "thesis" => SKind::Thesis,
@@ -384,22 +402,26 @@ impl Loaded {
     }
 
     /// One row of the scores table.
-    pub fn score_row(&mut self, row: &Row<'_>, sub_names: &dyn Fn(&str) -> bool) {
+    /// `sub_names(course name)`: whether a substitution may replace the
+    /// course; `cert_ok(certificate, course code)`: whether an exemption by
+    /// that certificate may exempt the course (policy data).
+    pub fn score_row(
+        &mut self,
+        row: &Row<'_>,
+        sub_names: &dyn Fn(&str) -> bool,
+        cert_ok: &dyn Fn(&str, &str) -> bool,
+    ) {
         let Some(exam_no) = row.get("exam_no") else {
             return;
         };
-        let Some(&ci) = self
-            .by_exam_no
-            .get(exam_no)
-            .or_else(|| self.by_exam_no.get(&norm(exam_no)))
-        else {
+        let Some(&ci) = self.by_exam_no.get(fast_norm(exam_no).as_ref()) else {
             return;
         };
         let c = &self.cands[ci as usize];
         let Some(pi) = c.plan else { return };
         let plan = &self.plans.plans[pi];
         let raw = row.get("score").unwrap_or("");
-        let Some(mut val) = parse_score(raw) else {
+        let Some(val) = parse_score(raw) else {
             self.problems.push(row.problem(
                 "score",
                 Severity::Error,
@@ -423,30 +445,36 @@ impl Loaded {
         if val == Val::Exempt && kind == SKind::Exam {
             kind = SKind::Exemption;
         }
-        if kind == SKind::Exemption && val == Val::Exempt {
-            val = Val::Exempt;
-        }
         let code_raw = row.get("course_code").unwrap_or("");
-        let (target, note) = if kind == SKind::Substitution {
-            match row.get("replaces") {
-                Some(r) => (
-                    super::plan::norm_code(r),
-                    Some(super::plan::norm_code(code_raw)),
-                ),
-                None => {
-                    self.problems.push(row.problem(
-                        "replaces",
-                        Severity::Error,
-                        "elig.bad_substitution",
-                        EligMsg::MissingReplaces,
-                    ));
-                    return;
+        let (target, note): (std::borrow::Cow<'_, str>, Option<String>) =
+            if kind == SKind::Substitution {
+                match row.get("replaces") {
+                    Some(r) => (
+                        super::plan::norm_code(r).into(),
+                        Some(super::plan::norm_code(code_raw)),
+                    ),
+                    None => {
+                        self.problems.push(row.problem(
+                            "replaces",
+                            Severity::Error,
+                            "elig.bad_substitution",
+                            EligMsg::MissingReplaces,
+                        ));
+                        return;
+                    }
                 }
-            }
-        } else {
-            (super::plan::norm_code(code_raw), None)
-        };
-        let Some(course) = self.plans.courses.get(&target) else {
+            } else {
+                let plain = code_raw.len() == 5 && code_raw.bytes().all(|b| b.is_ascii_digit());
+                (
+                    if plain {
+                        code_raw.into()
+                    } else {
+                        super::plan::norm_code(code_raw).into()
+                    },
+                    None,
+                )
+            };
+        let Some(course) = self.plans.courses.get(target.as_ref()) else {
             return;
         };
         let Some(pc) = plan.courses.get(&course) else {
@@ -468,16 +496,6 @@ impl Loaded {
                 }
             },
         };
-        if let Some(d) = row.get("exam_date") {
-            if parse_date(d).is_none() {
-                self.problems.push(row.problem(
-                    "exam_date",
-                    Severity::Warning,
-                    "elig.bad_date",
-                    EligMsg::BadDate { value: d.into() },
-                ));
-            }
-        }
         let archived = row.get("archived").and_then(|a| match norm(a).as_str() {
             "是" | "已归档" | "Y" | "y" | "yes" | "true" | "1" => Some(true),
             "否" | "未归档" | "N" | "n" | "no" | "false" | "0" => Some(false),
@@ -512,6 +530,13 @@ impl Loaded {
         if kind == SKind::Substitution && !sub_names(&pc.name) {
             // kept, but it will not count (see engine)
             note = Some(format!("!{}", note.as_deref().unwrap_or("")).into_boxed_str());
+        }
+        if kind == SKind::Exemption {
+            if let Some(cert) = row.get("certificate") {
+                if !cert_ok(cert, self.plans.courses.code(course)) {
+                    note = Some(format!("!{}", norm(cert)).into_boxed_str());
+                }
+            }
         }
         let mark = plan.pass_mark.unwrap_or(self.default_pass_mark);
         let passed = match val {

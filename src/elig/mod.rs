@@ -206,8 +206,18 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
                     .any(|w| name.contains(w.as_str()))
             })
     };
+    // a certificate the policy names may exempt only the courses it lists
+    let exemptions = &ep.certificate_exemptions;
+    let cert_ok = |cert: &str, course: &str| {
+        exemptions
+            .iter()
+            .filter(|e| {
+                !e.courses.is_empty() && e.patterns.iter().any(|p| cert.contains(p.as_str()))
+            })
+            .all(|e| e.courses.iter().any(|c| plan::norm_code(c) == course))
+    };
     let p = src.read(Which::Scores, &table::schemas::SCORES, &mut |r| {
-        ld.score_row(&r, &sub_ok)
+        ld.score_row(&r, &sub_ok, &cert_ok)
     })?;
     problems.extend(p);
     if src.has(Which::Violations) {
@@ -244,10 +254,11 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         prereq: prereq.as_ref(),
         have_certificates: src.has(Which::Certificates),
     };
-    let results = ld
-        .cands
-        .par_iter()
-        .map(|c| engine::audit_one(&ctx, c))
+    // consume the candidates so that their scores are freed as the items are built
+    let cands = std::mem::take(&mut ld.cands);
+    let results = cands
+        .into_par_iter()
+        .map(|c| engine::audit_one(&ctx, &c))
         .collect();
     let cutoffs: serde_json::Map<String, serde_json::Value> = [
         ("exemption", policy::RecordKind::Exemption),

@@ -37,6 +37,7 @@ impl Level {
         } else if s.contains("专科")
             || s.contains("大专")
             || s.contains("高职")
+            || s.contains("高起专")
             || l == "associate"
             || l == "zhuanke"
         {
@@ -233,10 +234,13 @@ struct FlatMajor {
     level: Option<Level>,
     schools: Vec<String>,
     pass_mark: Option<f64>,
-    order: Vec<u32>,
     courses: HashMap<u32, Course>,
     groups: Vec<(String, Category, Vec<u32>)>,
-    additional_kind: HashMap<u32, String>,
+    /// (course, additional type) in row order.
+    additional: Vec<(u32, String)>,
+    electives: Vec<u32>,
+    /// (course, category, group label) rows seen, to spot exact duplicates.
+    roles: Vec<(u32, Category, String)>,
     el_credits: Option<f64>,
     el_count: Option<u32>,
     add_count: HashMap<String, u32>,
@@ -469,51 +473,54 @@ impl FlatBuilder {
                 )),
             }
         }
-        if let Some(old) = m.courses.get(&id) {
-            if old.category != category {
-                problems.push(row.problem(
-                    "course_code",
-                    Severity::Error,
-                    "elig.plan_conflict",
-                    EligMsg::PlanConflict {
-                        major: major.clone(),
-                        field: format!("课程 {code} 类别"),
-                        a: old.category.zh().into(),
-                        b: category.zh().into(),
-                    },
-                ));
-                let e = format!("course {code} twice");
-                if !m.errors.contains(&e) {
-                    m.errors.push(e);
-                }
-            } else {
-                problems.push(row.problem(
-                    "course_code",
-                    Severity::Warning,
-                    "elig.plan_row",
-                    EligMsg::DuplicateCourse { code: code.clone() },
-                ));
-            }
+        let label = row.get("group").map(crate::text::norm).unwrap_or_default();
+        let kind_label = if category == Category::Additional {
+            row.get("additional_type")
+                .map(crate::text::norm)
+                .unwrap_or_default()
+        } else {
+            label.clone()
+        };
+        if m.roles
+            .iter()
+            .any(|(c, k, l)| *c == id && *k == category && *l == kind_label)
+        {
+            problems.push(row.problem(
+                "course_code",
+                Severity::Warning,
+                "elig.plan_row",
+                EligMsg::DuplicateCourse { code: code.clone() },
+            ));
             return;
         }
-        m.courses.insert(
-            id,
-            Course {
-                name: row
-                    .get("course_name")
-                    .map(crate::text::norm)
-                    .unwrap_or_default(),
-                credits,
-                category,
-            },
-        );
-        m.order.push(id);
+        m.roles.push((id, category, kind_label));
+        // a course may have several roles (a 必考 group alternative that is also
+        // a 选考 course...): it is described once and counted once by the audit
+        match m.courses.get_mut(&id) {
+            Some(old) => {
+                if category == Category::Required
+                    || (old.category == Category::Elective && category != Category::Elective)
+                {
+                    old.category = category;
+                }
+            }
+            None => {
+                m.courses.insert(
+                    id,
+                    Course {
+                        name: row
+                            .get("course_name")
+                            .map(crate::text::norm)
+                            .unwrap_or_default(),
+                        credits,
+                        category,
+                    },
+                );
+            }
+        }
         match category {
             Category::Required | Category::Practice | Category::Thesis => {
-                let label = row
-                    .get("group")
-                    .map(crate::text::norm)
-                    .filter(|s| !s.is_empty());
+                let label = Some(label).filter(|s| !s.is_empty());
                 match label {
                     Some(l) => {
                         if let Some(g) = m
@@ -530,14 +537,13 @@ impl FlatBuilder {
                 }
             }
             Category::Additional => {
-                m.additional_kind.insert(
-                    id,
-                    row.get("additional_type")
-                        .map(crate::text::norm)
-                        .unwrap_or_default(),
-                );
+                let k = row
+                    .get("additional_type")
+                    .map(crate::text::norm)
+                    .unwrap_or_default();
+                m.additional.push((id, k));
             }
-            Category::Elective => {}
+            Category::Elective => m.electives.push(id),
         }
     }
 
@@ -558,23 +564,13 @@ impl FlatBuilder {
                 })
                 .collect();
             let electives = ElectiveRule {
-                courses: m
-                    .order
-                    .iter()
-                    .copied()
-                    .filter(|i| m.courses[i].category == Category::Elective)
-                    .collect(),
+                courses: m.electives.clone(),
                 min_credits: m.el_credits,
                 min_count: m.el_count,
             };
             let mut additional: Vec<AdditionalRule> = Vec::new();
-            for id in m
-                .order
-                .iter()
-                .copied()
-                .filter(|i| m.courses[i].category == Category::Additional)
-            {
-                let k = &m.additional_kind[&id];
+            for (id, k) in &m.additional {
+                let id = *id;
                 match additional.iter_mut().find(|a| &a.kind == k) {
                     Some(a) => a.courses.push(id),
                     None => additional.push(AdditionalRule {

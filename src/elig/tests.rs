@@ -163,6 +163,7 @@ const CAND_HDR: &str =
 const ID1: &str = "11010519491231002X";
 const ID2: &str = "440524188001010014";
 
+#[allow(clippy::too_many_arguments)]
 fn cand(
     exam_no: &str,
     id: &str,
@@ -344,6 +345,23 @@ fn course_counts_once() {
         "eligible",
         "{:?}",
         item(&r, "2").findings
+    );
+    // the same in the flat form: 00054 is a 必考 alternative and a 选考 course
+    let mut m = mem(&[a_ok("4")], &[]);
+    m.plans
+        .push_str("A100,会计,专科,10561,00054,管理学原理,6,必考,外语,,,,\n");
+    m.scores = format!(
+        "{SCORE_HDR}\n{}",
+        full_a("4").replace("4,00012,60,,,,,,\n", "")
+    );
+    let r = run_mem(&m, "national", "2022-06", "2022-06-10");
+    let i = item(&r, "4");
+    assert!(r.input_errors.is_empty(), "{:?}", r.input_errors);
+    assert_eq!(
+        codes(i),
+        vec!["elig.elective", "elig.total_credits"],
+        "{:?}",
+        i.findings
     );
     // a substitution row counts for the replaced course, the substitute's own exam for itself
     let s = full_a("3")
@@ -781,6 +799,36 @@ fn substitution_counts_for_replaced_course_only_in_allowed_groups() {
 }
 
 #[test]
+fn certificate_exemption_limited_to_policy_courses() {
+    // a user's policy: PETS exempts 00012 only
+    let mut p = pol("national");
+    p.eligibility.certificate_exemptions = vec![policy::CertificateExemption {
+        certificate: "PETS".into(),
+        patterns: vec!["PETS".into()],
+        courses: vec!["00012".into()],
+    }];
+    let hdr = format!("{SCORE_HDR},免考证书");
+    let s1 = full_a("1").replace(
+        "1,00012,60,,,,,,",
+        "1,00012,免考,免考,,,2022-03-01,,,PETS三级",
+    );
+    let s2 = full_a("2").replace(
+        "2,00043,合格,,,,,,",
+        "2,00043,免考,免考,,,2022-03-01,,,PETS三级",
+    );
+    let mut m = mem(&[a_ok("1"), a_ok("2")], &[]);
+    m.scores = format!("{hdr}\n{s1}\n{s2}");
+    let r = run(&m, &p, &opts("2022-06", "2022-06-10")).unwrap();
+    assert_eq!(
+        item(&r, "1").verdict,
+        "eligible",
+        "{:?}",
+        item(&r, "1").findings
+    );
+    assert!(item(&r, "2").has_code("elig.required"));
+}
+
+#[test]
 fn id_upgrade_is_a_record_correction() {
     let c = cand(
         "1",
@@ -1078,4 +1126,232 @@ fn score_and_date_parsers() {
         Some((d("2022-04-30"), d("2022-04-30")))
     );
     assert_eq!(parse_date("2022-02-30"), None);
+}
+
+/// Interim measurement on `gen_exports` output with a plain CSV source (the
+/// real reader replaces it in benches/eligibility.rs):
+/// `ZIKAO_ELIG_DIR=/tmp/x cargo test --release --lib elig::tests::generated_exports -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn generated_exports() {
+    struct Dir(std::path::PathBuf);
+    impl Source for Dir {
+        fn has(&self, w: Which) -> bool {
+            !matches!(w, Which::Certificates)
+        }
+        fn read(
+            &self,
+            w: Which,
+            schema: &Schema,
+            f: &mut dyn FnMut(Row<'_>),
+        ) -> Result<Vec<InputProblem>> {
+            let name = match w {
+                Which::Plans => "plans.csv",
+                Which::Candidates => "candidates.csv",
+                Which::Scores => "scores.csv",
+                Which::Violations => "violations.csv",
+                Which::Graduates => "graduates.csv",
+                Which::Certificates => "certificates.csv",
+            };
+            let path = self.0.join(name);
+            let mut rd = csv::ReaderBuilder::new().from_path(&path).unwrap();
+            let hdr: Vec<String> = rd
+                .headers()
+                .unwrap()
+                .iter()
+                .map(crate::text::header_key)
+                .collect();
+            let pos: Vec<Option<usize>> = schema
+                .columns
+                .iter()
+                .map(|c| {
+                    hdr.iter().position(|h| {
+                        *h == crate::text::header_key(c.zh) || *h == crate::text::header_key(c.key)
+                    })
+                })
+                .collect();
+            let headers: Vec<Option<String>> =
+                pos.iter().map(|p| p.map(|i| hdr[i].clone())).collect();
+            let mut rec = csv::StringRecord::new();
+            let mut values: Vec<Option<String>> = vec![None; schema.columns.len()];
+            let mut n = 1;
+            while rd.read_record(&mut rec).unwrap() {
+                n += 1;
+                for (v, p) in values.iter_mut().zip(&pos) {
+                    *v = p
+                        .and_then(|i| rec.get(i))
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string);
+                }
+                f(Row {
+                    path: &path,
+                    row: n,
+                    schema,
+                    values: &values,
+                    headers: &headers,
+                });
+            }
+            Ok(Vec::new())
+        }
+        fn plans_json(&self) -> Result<Option<plan::Plans>> {
+            Ok(None)
+        }
+        fn prereq(&self) -> Result<Option<HashMap<String, PrereqResult>>> {
+            Ok(None)
+        }
+    }
+    let Ok(dir) = std::env::var("ZIKAO_ELIG_DIR") else {
+        return;
+    };
+    let t = std::time::Instant::now();
+    let policy = std::env::var("ZIKAO_ELIG_POLICY").unwrap_or_else(|_| "guangdong".into());
+    let r = run(
+        &Dir(dir.into()),
+        &pol(&policy),
+        &opts("2022-06", "2022-06-16"),
+    )
+    .unwrap();
+    eprintln!(
+        "{} candidates in {:?}; summary {}",
+        r.results.len(),
+        t.elapsed(),
+        r.summary()
+    );
+}
+
+// ---- end to end through the table reader (tests/fixtures/elig/)
+
+fn fixture_inputs(scores: &str) -> EligInputs {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/elig");
+    EligInputs {
+        candidates: dir.join("candidates.csv"),
+        scores: dir.join(scores),
+        plans: dir.join("plans.csv"),
+        violations: Some(dir.join("violations.csv")),
+        graduates: Some(dir.join("graduates.csv")),
+        certificates: Some(dir.join("certificates.csv")),
+        prereq: Some(dir.join("prereq.json")),
+        read: Default::default(),
+    }
+}
+
+/// `None` while the table reader is not built on this branch.
+fn audit_files(inputs: &EligInputs) -> Option<Report> {
+    match audit(inputs, &pol("guangdong"), &opts("2022-06", "2022-06-16")) {
+        Err(Error::Usage(m)) if m.contains("not built") => {
+            eprintln!("table reader not built yet: end-to-end test skipped");
+            None
+        }
+        r => Some(r.unwrap()),
+    }
+}
+
+fn check_fixture_report(r: &Report) {
+    assert_eq!(r.results.len(), 5);
+    let i = item(r, "010100000001");
+    assert_eq!(i.verdict, "eligible", "{:?}", i.findings);
+    let i = item(r, "010100000002");
+    assert_eq!(
+        codes(i),
+        vec![
+            "elig.required",
+            "elig.elective",
+            "elig.total_credits",
+            "elig.practice_match",
+            "elig.violation",
+            "elig.already_graduated",
+            "elig.deadline"
+        ]
+    );
+    let mi = i.get("missing").unwrap();
+    let req: Vec<&str> = mi["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(req, vec!["00041", "00043", "00012", "00155"]);
+    assert_eq!(mi["elective_count_short"], 1);
+    assert_eq!(mi["elective_credits_short"], 2);
+    assert!(r
+        .input_errors
+        .iter()
+        .any(|p| p.code == "elig.bad_score" && p.row == Some(14)));
+    assert_eq!(codes(item(r, "010100000003")), vec!["elig.additional"]);
+    let i = item(r, "010100000004");
+    assert_eq!(
+        codes(i),
+        vec!["elig.special", "elig.conduct", "elig.prior_education"]
+    );
+    assert_eq!(i.verdict, "ineligible");
+    let i = item(r, "010100000005");
+    assert_eq!(codes(i), vec!["elig.record"]);
+    assert_eq!(i.findings.len(), 2);
+    let s = r.summary();
+    assert_eq!(s["verdicts"]["eligible"], 1);
+    assert_eq!(s["verdicts"]["ineligible"], 4);
+    assert_eq!(s["findings"]["elig.required"], 1);
+}
+
+#[test]
+fn fixture_end_to_end_utf8() {
+    if let Some(r) = audit_files(&fixture_inputs("scores.csv")) {
+        check_fixture_report(&r);
+    }
+}
+
+#[test]
+fn fixture_end_to_end_gbk() {
+    if let Some(r) = audit_files(&fixture_inputs("scores_gbk.csv")) {
+        check_fixture_report(&r);
+    }
+}
+
+#[test]
+fn fixture_end_to_end_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/elig/scores.csv"),
+    )
+    .unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            ws.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    let x = dir.path().join("scores.xlsx");
+    wb.save(&x).unwrap();
+    let mut inputs = fixture_inputs("scores.csv");
+    inputs.scores = x;
+    if let Some(r) = audit_files(&inputs) {
+        check_fixture_report(&r);
+    }
+}
+
+#[test]
+fn fixture_in_memory() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/elig");
+    let rd = |n: &str| std::fs::read_to_string(dir.join(n)).unwrap();
+    let m = Mem {
+        plans: rd("plans.csv"),
+        plans_json: None,
+        candidates: rd("candidates.csv"),
+        scores: rd("scores.csv"),
+        violations: Some(rd("violations.csv")),
+        graduates: Some(rd("graduates.csv")),
+        certificates: Some(rd("certificates.csv")),
+        prereq: Some(rd("prereq.json")),
+    };
+    check_fixture_report(&run_mem(&m, "guangdong", "2022-06", "2022-06-16"));
+}
+
+#[test]
+fn compact_form_stays_small() {
+    assert!(
+        std::mem::size_of::<load::Attempt>() <= 48,
+        "{}",
+        std::mem::size_of::<load::Attempt>()
+    );
 }
