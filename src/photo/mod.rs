@@ -1,4 +1,5 @@
 //! (being built)
 
+pub mod fix;
 mod msg;
 pub use msg::PhotoMsg;
