@@ -11,6 +11,7 @@ pub mod idno;
 pub mod msg;
 pub mod output;
 pub mod policy;
+pub mod render;
 pub mod table;
 pub mod text;
 

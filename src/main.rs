@@ -1,4 +1,10 @@
-fn main() {
-    eprintln!("zikao: being built");
-    std::process::exit(2);
+//! The `zikao` binary: argument parsing, progress and rendering only; all
+//! logic is in the `zikao` library.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main()
 }

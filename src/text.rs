@@ -27,6 +27,24 @@ pub fn norm(s: &str) -> String {
     out
 }
 
+/// [`norm`] into a reused buffer (cleared first); no allocation when `s`
+/// is printable ASCII without spaces, the common case of codes and scores.
+pub fn norm_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.bytes().all(|b| b > b' ' && b < 0x7F) {
+        out.push_str(s);
+    } else {
+        out.push_str(&norm(s));
+    }
+}
+
+/// Whether `c` is an invisible formatting character that copy-paste from
+/// web pages and Word leaves in cells (zero-width space/joiners, word
+/// joiner, BOM). Never part of a code.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
 /// Normalises a header for matching: [`norm`], lower-case ASCII, and
 /// without spaces, underscores, hyphens and a trailing `*` (a "required"
 /// mark some templates use).
@@ -50,5 +68,11 @@ mod tests {
         assert_eq!(header_key(" 准考证号 "), "准考证号");
         assert_eq!(header_key("\u{FEFF}Exam_No"), "examno");
         assert_eq!(header_key("ｅｘａｍ＿ｎｏ"), "examno");
+        let mut b = String::from("old");
+        for v in ["00015", " 0001 5 ", "ＡＢ１", "", "\t85\n"] {
+            norm_into(v, &mut b);
+            assert_eq!(b, norm(v));
+        }
+        assert!(is_invisible('\u{200B}') && !is_invisible(' '));
     }
 }

@@ -52,6 +52,9 @@ pub struct FaceGeometry {
     pub face_center_x: f32,
     /// Eye-line angle in degrees (positive: the image-right eye is lower).
     pub tilt_deg: f32,
+    /// True when `head_top` could not be seen against a plain background
+    /// and was estimated from the face's proportions instead.
+    pub head_top_estimated: bool,
 }
 
 /// What [`analyze`] found.
@@ -63,10 +66,36 @@ pub struct FaceAnalysis {
     pub primary: Option<FaceGeometry>,
 }
 
+#[cfg(test)]
+mod accuracy_tests;
+mod detect;
+mod measure;
+mod shape;
+
+pub use measure::is_frontal;
+
+/// Horizontal centring tolerance as a fraction of the image width: the
+/// face centre (midpoint of the eye centres) is "centred" when it is
+/// within this of the image's middle (5% = 24 px on the 480-px photo;
+/// ICAO 9303's guidance for the face's horizontal position).
+pub const CENTER_TOLERANCE_FRAC: f32 = 0.05;
+
+pub use shape::{Rect, ShapePredictor};
+
+/// The SeetaFace frontal detector model (BSD-2-Clause, see models/).
+pub(crate) static SEETA_MODEL: &[u8] = include_bytes!("models/seeta_fd_frontal_v1.0.bin");
+/// dlib's 5-point landmark model (CC0, see models/).
+pub(crate) static SHAPE_MODEL: &[u8] =
+    include_bytes!("models/shape_predictor_5_face_landmarks.dat");
+
+fn shape_model() -> crate::Result<&'static ShapePredictor> {
+    static M: std::sync::OnceLock<Result<ShapePredictor, String>> = std::sync::OnceLock::new();
+    M.get_or_init(|| ShapePredictor::read(SHAPE_MODEL).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| crate::Error::Model(e.clone()))
+}
+
 /// Analyses an upright RGB image.
 pub fn analyze(img: &image::RgbImage) -> crate::Result<FaceAnalysis> {
-    let _ = img;
-    Err(crate::Error::Model(
-        "face geometry engine not built yet".into(),
-    ))
+    measure::analyze(img)
 }

@@ -15,11 +15,20 @@
 //! - warnings (a course code whose leading zeros were restored) are returned
 //!   as [`InputProblem`]s with severity warning and the row *is* passed on.
 
+mod cell;
+mod decode;
+mod delimited;
+mod detect;
+mod excel;
+mod json;
 mod msg;
+pub use cell::parse_date;
+pub use decode::parse_encoding;
 pub use msg::TableMsg;
 
 pub mod schemas;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::finding::{InputProblem, Severity};
@@ -156,12 +165,268 @@ impl<'a> Row<'a> {
 /// in file order. Returns the row problems (errors for skipped rows,
 /// warnings for repaired ones). Fails as a whole (exit 2) when the file
 /// cannot be opened, is not a table, or lacks a required column.
+///
+/// The format is chosen by extension and content (docs/tables.md):
+/// `.xlsx/.xlsm/.xls/.xlsb/.ods` are Excel, `.json` a JSON array (or JSON
+/// Lines when it starts with `{`), `.jsonl/.ndjson` JSON Lines, `.tsv/.tab`
+/// tab-separated, `.csv` comma- or tab-separated (sniffed); any other
+/// extension is sniffed from the content.
 pub fn read(
     path: &Path,
     schema: &Schema,
     opts: &ReadOptions,
     f: &mut dyn FnMut(Row<'_>),
 ) -> Result<Vec<InputProblem>> {
-    let _ = (path, schema, opts, f);
-    Err(crate::Error::Usage("table reader not built yet".into()))
+    let format = detect::detect(path, opts)?;
+    let mut sink = Sink::new(path, schema, f);
+    match format {
+        detect::Format::Delimited(delim) => delimited::read(&mut sink, opts, delim)?,
+        detect::Format::JsonArray => json::read_array(&mut sink, opts)?,
+        detect::Format::JsonLines => json::read_lines(&mut sink, opts)?,
+        detect::Format::Excel(kind) => excel::read(&mut sink, opts, kind)?,
+    }
+    Ok(sink.problems)
 }
+
+/// How many non-empty rows at the top of a table are searched for the
+/// header row (title rows above the header are skipped).
+pub const HEADER_SCAN: usize = 20;
+
+/// The layout of a file's header: which file column feeds which schema
+/// column.
+pub(crate) struct Header {
+    /// For each file column: the schema column it feeds.
+    pub by_file: Vec<Option<usize>>,
+    /// For each schema column: the header text in the file.
+    pub headers: Vec<Option<String>>,
+    /// Later file columns that map to an already mapped schema column:
+    /// (header text, header text of the first one).
+    pub duplicates: Vec<(String, String)>,
+    /// How many schema columns were found.
+    pub matched: usize,
+}
+
+impl Header {
+    /// Maps the header cells of a file onto `schema`.
+    pub fn map(lookup: &HashMap<String, usize>, schema: &Schema, cells: &[String]) -> Header {
+        let mut h = Header {
+            by_file: vec![None; cells.len()],
+            headers: vec![None; schema.columns.len()],
+            duplicates: Vec::new(),
+            matched: 0,
+        };
+        for (j, cell) in cells.iter().enumerate() {
+            let key = crate::text::header_key(cell);
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(&i) = lookup.get(&key) {
+                match &h.headers[i] {
+                    Some(first) => h.duplicates.push((cell.trim().to_string(), first.clone())),
+                    None => {
+                        h.headers[i] = Some(cell.trim().to_string());
+                        h.by_file[j] = Some(i);
+                        h.matched += 1;
+                    }
+                }
+            }
+        }
+        h
+    }
+
+    /// Required columns of `schema` absent from this header.
+    pub fn missing<'s>(&self, schema: &'s Schema) -> Vec<&'s Column> {
+        schema
+            .columns
+            .iter()
+            .zip(&self.headers)
+            .filter(|(c, h)| c.required && h.is_none())
+            .map(|(c, _)| c)
+            .collect()
+    }
+
+    /// Whether this header has every required column (and at least one).
+    pub fn complete(&self, schema: &Schema) -> bool {
+        self.matched > 0 && self.missing(schema).is_empty()
+    }
+}
+
+/// Header keys of every spelling of every column of `schema`.
+pub(crate) fn lookup(schema: &Schema) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    for (i, c) in schema.columns.iter().enumerate() {
+        for h in [c.zh, c.key].into_iter().chain(c.aliases.iter().copied()) {
+            m.entry(crate::text::header_key(h)).or_insert(i);
+        }
+    }
+    m
+}
+
+/// The error for a table whose best header candidate lacks columns.
+pub(crate) fn missing_error(path: &Path, schema: &Schema, best: Option<&Header>) -> crate::Error {
+    let missing: Vec<&Column> = match best {
+        Some(h) => h.missing(schema),
+        None => schema.columns.iter().filter(|c| c.required).collect(),
+    };
+    let column = missing
+        .iter()
+        .map(|c| format!("{} ({})", c.zh, c.key))
+        .collect::<Vec<_>>()
+        .join(", ");
+    crate::Error::MissingColumn {
+        path: path.to_path_buf(),
+        column,
+    }
+}
+
+/// Collects the rows of one table: converts cells, records problems and
+/// calls the consumer for every good row. Buffers are reused from row to
+/// row.
+pub(crate) struct Sink<'a> {
+    pub path: &'a Path,
+    pub schema: &'a Schema,
+    pub problems: Vec<InputProblem>,
+    /// Header text per schema column.
+    pub headers: Vec<Option<String>>,
+    values: Vec<Option<String>>,
+    spare: Vec<String>,
+    bad: bool,
+    /// Messages say "JSON element N" (JSON arrays).
+    pub element: bool,
+    f: &'a mut dyn FnMut(Row<'_>),
+    /// Rows delivered.
+    pub delivered: usize,
+}
+
+impl<'a> Sink<'a> {
+    fn new(path: &'a Path, schema: &'a Schema, f: &'a mut dyn FnMut(Row<'_>)) -> Self {
+        Sink {
+            path,
+            schema,
+            problems: Vec::new(),
+            headers: vec![None; schema.columns.len()],
+            values: vec![None; schema.columns.len()],
+            spare: Vec::new(),
+            bad: false,
+            element: false,
+            f,
+            delivered: 0,
+        }
+    }
+
+    /// Takes the header of the file; reports its duplicate columns.
+    pub fn set_header(&mut self, h: &Header, row: usize) {
+        self.headers.clone_from(&h.headers);
+        for (dup, first) in &h.duplicates {
+            self.problems.push(InputProblem {
+                file: self.path.to_path_buf(),
+                row: Some(row),
+                column: Some(dup.clone()),
+                severity: Severity::Warning,
+                code: "table.duplicate_column",
+                message: Msg::Table(TableMsg::DuplicateColumn {
+                    header: dup.clone(),
+                    first: first.clone(),
+                }),
+            });
+        }
+    }
+
+    /// Starts a new row: every column empty.
+    pub fn start_row(&mut self) {
+        for v in self.values.iter_mut() {
+            if let Some(s) = v.take() {
+                self.spare.push(s);
+            }
+        }
+        self.bad = false;
+    }
+
+    /// Whether schema column `col` already has a value in this row.
+    pub fn is_set(&self, col: usize) -> bool {
+        self.values[col].is_some()
+    }
+
+    /// Converts one cell of schema column `col`.
+    pub fn cell(&mut self, row: usize, col: usize, raw: cell::Raw<'_>) {
+        let mut buf = self.spare.pop().unwrap_or_default();
+        match cell::convert(self.schema.columns[col].kind, raw, &mut buf) {
+            Ok(cell::Conv::Empty) => self.spare.push(buf),
+            Ok(cell::Conv::Value) => self.values[col] = Some(buf),
+            Ok(cell::Conv::Warn(i)) => {
+                self.values[col] = Some(buf);
+                self.problem(row, Some(col), i.severity, i.code, i.msg);
+            }
+            Err(i) => {
+                self.spare.push(buf);
+                self.problem(row, Some(col), i.severity, i.code, i.msg);
+            }
+        }
+    }
+
+    /// Records a problem at `row` and schema column `col` (or the whole
+    /// row); an error means the row is not delivered.
+    pub fn problem(
+        &mut self,
+        row: usize,
+        col: Option<usize>,
+        severity: Severity,
+        code: &'static str,
+        msg: TableMsg,
+    ) {
+        let column = col.map(|i| {
+            self.headers[i]
+                .clone()
+                .unwrap_or_else(|| self.schema.columns[i].zh.to_string())
+        });
+        self.problem_named(row, column, severity, code, msg);
+    }
+
+    /// Like [`Sink::problem`] with the column named directly.
+    pub fn problem_named(
+        &mut self,
+        row: usize,
+        column: Option<String>,
+        severity: Severity,
+        code: &'static str,
+        msg: TableMsg,
+    ) {
+        if severity == Severity::Error {
+            self.bad = true;
+        }
+        let msg = if self.element {
+            TableMsg::Element {
+                index: row,
+                inner: Box::new(msg),
+            }
+        } else {
+            msg
+        };
+        self.problems.push(InputProblem {
+            file: self.path.to_path_buf(),
+            row: Some(row),
+            column,
+            severity,
+            code,
+            message: Msg::Table(msg),
+        });
+    }
+
+    /// Ends the row: delivers it unless it had an error.
+    pub fn finish_row(&mut self, row: usize) {
+        if self.bad {
+            return;
+        }
+        self.delivered += 1;
+        (self.f)(Row {
+            path: self.path,
+            row,
+            schema: self.schema,
+            values: &self.values,
+            headers: &self.headers,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,102 @@
+//! Command-line glue: one file per subcommand (`Args` + `run`).
+
+mod common;
+mod eligibility;
+mod photo_check;
+mod photo_fix;
+mod policy;
+mod prereq;
+mod render;
+mod roster;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use common::{Common, PolicyArgs};
+use zikao::Lang;
+
+const AFTER_HELP: &str = "\
+Examples / 示例:
+  zikao photo check examples/photos                      check a folder of photos / 检查照片文件夹
+  zikao photo check --format html -o report.html DIR     one HTML report for a batch / 生成 HTML 报告
+  zikao photo fix-size my_photo.jpg -o fixed/            make a compliant photo / 生成合规照片
+  zikao eligibility --candidates examples/exports/candidates.csv \\
+      --scores examples/exports/scores.csv --plans examples/exports/plans.csv \\
+      --policy guangdong --batch 2022-06 --as-of 2022-06-20
+  zikao prereq verify --candidates C.csv --prior prior.csv --policy anhui --batch 2023-06
+  zikao roster graduates --candidates C.csv --eligibility elig.json --format xlsx -o roster.xlsx
+  zikao policy show guangdong                            print a built-in policy / 查看内置政策
+
+Exit status / 退出码: 0 all passed; 1 something failed; 2 usage error or unreadable input.
+Language / 语言: --lang zh (default) or --lang en, or ZIKAO_LANG=en.";
+
+/// zikao — 高等教育自学考试毕业办理工具箱 / toolkit for the graduation work
+/// of the Higher Education Self-taught Examination.
+#[derive(Debug, Parser)]
+#[command(name = "zikao", version, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 毕业证书照片：检查与修正 / graduation photos: check and fix
+    #[command(subcommand)]
+    Photo(PhotoCommand),
+    /// 毕业审核与毕业预测 / graduation audit and what is left
+    Eligibility(eligibility::Args),
+    /// 前置学历核查 / prior-education checks
+    #[command(subcommand)]
+    Prereq(PrereqCommand),
+    /// 花名册、免考汇总表、初审安排 / rosters, exemption summaries, reception schedules
+    #[command(subcommand)]
+    Roster(roster::RosterCommand),
+    /// 政策文件 / policy files
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PhotoCommand {
+    /// 按标准检查照片 / check photos against a profile
+    Check(photo_check::Args),
+    /// 裁剪缩放为合规照片 / crop and scale into compliant photos
+    FixSize(photo_fix::Args),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrereqCommand {
+    /// 核查本科申请者的前置学历 / verify bachelor applicants' prior education
+    Verify(prereq::Args),
+}
+
+/// Runs the binary: parse, dispatch, print `zikao: {error}` once, exit 0/1/2.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = common::lang_of(&cli.command);
+    let res = match cli.command {
+        Command::Photo(PhotoCommand::Check(a)) => photo_check::run(a),
+        Command::Photo(PhotoCommand::FixSize(a)) => photo_fix::run(a),
+        Command::Eligibility(a) => eligibility::run(a),
+        Command::Prereq(PrereqCommand::Verify(a)) => prereq::run(a),
+        Command::Roster(c) => roster::run(c),
+        Command::Policy(c) => policy::run(c),
+    };
+    match res {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("zikao: {}", common::render_error(&e, lang));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The language of a parsed command line (for error messages).
+pub fn lang_default() -> Lang {
+    std::env::var("ZIKAO_LANG")
+        .ok()
+        .and_then(|v| Lang::parse(&v))
+        .unwrap_or_default()
+}

@@ -1,0 +1,116 @@
+//! Accuracy against the reference geometry of tests/fixtures/photos
+//! (measured with an independent 68-point model), and the findings the
+//! photo.md ranges imply.
+
+use super::{analyze, FaceAnalysis, CENTER_TOLERANCE_FRAC};
+
+fn dir() -> String {
+    format!("{}/tests/fixtures/photos", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn load(name: &str) -> image::RgbImage {
+    image::open(format!("{}/{name}", dir())).unwrap().to_rgb8()
+}
+
+/// The geometry findings the photo.md ranges give for an analysis.
+pub(crate) fn findings(a: &FaceAnalysis, width: f32) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if a.faces.len() != 1 {
+        out.push("photo.face_count");
+    }
+    let Some(g) = &a.primary else {
+        return out;
+    };
+    match g.head_top {
+        Some(t) if (50.0..=110.0).contains(&t) => {}
+        _ => out.push("photo.head_top"),
+    }
+    if ![g.eye_left.y, g.eye_right.y]
+        .iter()
+        .all(|y| (200.0..=300.0).contains(y))
+    {
+        out.push("photo.eye_position");
+    }
+    match g.face_width {
+        Some(fw) if (180.0..=300.0).contains(&fw) => {}
+        _ => out.push("photo.face_width"),
+    }
+    if (g.face_center_x - width / 2.0).abs() > CENTER_TOLERANCE_FRAC * width {
+        out.push("photo.centered");
+    }
+    out
+}
+
+fn pct(v: &mut [f32], p: f32) -> f32 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let i = ((v.len() - 1) as f32 * p).round() as usize;
+    v[i]
+}
+
+#[test]
+fn geometry_matches_the_reference_and_findings_are_right() {
+    let text = std::fs::read_to_string(format!("{}/reference.json", dir())).unwrap();
+    let refs: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (mut e_eye, mut e_top, mut e_w, mut e_cx) = (vec![], vec![], vec![], vec![]);
+    let mut problems = Vec::new();
+    for r in refs.as_array().unwrap() {
+        let file = r["file"].as_str().unwrap();
+        let rf = &r["reference"];
+        let f = |k: &str| rf[k].as_f64().unwrap() as f32;
+        let a = analyze(&load(file)).unwrap();
+        let g = a.primary.as_ref().expect("a face");
+        let del = g.eye_left.y - f("eye_left_y");
+        let der = g.eye_right.y - f("eye_right_y");
+        let dw = g.face_width.unwrap() - f("face_width");
+        let dcx = g.face_center_x - f("face_center_x");
+        let dt = g.head_top.map(|t| t - f("head_top"));
+        println!(
+            "{file:30} eyeL {del:+5.1} eyeR {der:+5.1} width {dw:+5.1} cx {dcx:+5.1} top {}",
+            dt.map_or(format!("cut (ref {})", f("head_top")), |d| format!(
+                "{d:+5.1}"
+            ))
+        );
+        e_eye.extend([del.abs(), der.abs()]);
+        e_w.push(dw.abs());
+        e_cx.push(dcx.abs());
+        match dt {
+            Some(d) => e_top.push(d.abs()),
+            // a cut head is right only when the reference top is at the edge
+            None => e_top.push(f("head_top")),
+        }
+        let found = findings(&a, 480.0);
+        for want in r["expected_findings"].as_array().unwrap() {
+            if !found.contains(&want.as_str().unwrap()) {
+                problems.push(format!("{file}: missing {want}"));
+            }
+        }
+        for not in r["expected_absent"].as_array().unwrap() {
+            if found.contains(&not.as_str().unwrap()) {
+                problems.push(format!("{file}: wrong {not}"));
+            }
+        }
+    }
+    let (me, pe) = (pct(&mut e_eye, 0.5), pct(&mut e_eye, 0.95));
+    let (mt, pt) = (pct(&mut e_top, 0.5), pct(&mut e_top, 0.95));
+    let (mw, pw) = (pct(&mut e_w, 0.5), pct(&mut e_w, 0.95));
+    let (mc, pc) = (pct(&mut e_cx, 0.5), pct(&mut e_cx, 0.95));
+    println!("median/p95: eyes {me:.1}/{pe:.1} head top {mt:.1}/{pt:.1} width {mw:.1}/{pw:.1} centre {mc:.1}/{pc:.1}");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(me <= 3.0 && pe <= 6.0, "eyes {me} {pe}");
+    assert!(mt <= 3.0 && pt <= 6.0, "head top {mt} {pt}");
+    assert!(mc <= 3.0 && pc <= 6.0, "centre {mc} {pc}");
+    assert!(mw <= 6.0 && pw <= 12.0, "width {mw} {pw}");
+}
+
+#[test]
+fn no_face_in_pictures_without_a_frontal_face() {
+    for f in ["camera.png", "chelsea.png", "coffee.png"] {
+        let a = analyze(&load(f)).unwrap();
+        assert!(
+            a.faces.is_empty() && a.primary.is_none(),
+            "{f}: {:?}",
+            a.faces
+        );
+        assert_eq!(findings(&a, 480.0), vec!["photo.face_count"]);
+    }
+}

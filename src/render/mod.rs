@@ -1,0 +1,322 @@
+//! Generic renderers of a [`Report`] for every command: CSV (for scripts
+//! and spreadsheets) and Excel .xlsx.
+//!
+//! Columns, in order: the items' keys (union in first-seen order), then
+//! `verdict`, `codes` (finding codes joined by `;`), `messages` (finding
+//! messages joined by `；` in Chinese or `; ` in English), then the extra
+//! fields (union in first-seen order; objects and arrays as compact JSON).
+//! Text cells are neutralised ([`crate::output::neutralize`]) so a
+//! spreadsheet never runs them as formulas; in Excel they are stored as
+//! text, so admission and ID numbers never turn into numbers.
+
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
+
+use crate::finding::{InputProblem, Item, Report};
+use crate::msg::Lang;
+use crate::output::neutralize;
+use crate::{Error, Result};
+
+/// A cell of a rendered table.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+impl Cell {
+    /// The cell as CSV text (text neutralised).
+    fn csv(&self) -> String {
+        match self {
+            Cell::Text(s) => neutralize(s).into_owned(),
+            Cell::Number(n) => fmt_number(*n),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    /// Display width (CJK characters count two).
+    pub(crate) fn width(&self) -> usize {
+        match self {
+            Cell::Text(s) => text_width(&neutralize(s)),
+            Cell::Number(n) => fmt_number(*n).len(),
+            Cell::Empty => 0,
+        }
+    }
+}
+
+fn fmt_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+/// The widest line of a text, in terminal columns (a CJK character is 2,
+/// about what it takes in Excel's default font).
+pub(crate) fn text_width(s: &str) -> usize {
+    s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
+}
+
+/// A JSON value as a cell: strings as text, numbers as numbers (when a
+/// double holds them exactly), null as empty, anything else as text
+/// (compact JSON for arrays and objects).
+pub(crate) fn value_cell(v: &Value) -> Cell {
+    match v {
+        Value::Null => Cell::Empty,
+        Value::String(s) => Cell::Text(s.clone()),
+        Value::Bool(b) => Cell::Text(b.to_string()),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.abs() < 9_007_199_254_740_992.0 => Cell::Number(f),
+            _ => Cell::Text(n.to_string()),
+        },
+        other => Cell::Text(other.to_string()),
+    }
+}
+
+/// A rendered table: a header and rows of cells.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// Column widths for Excel: the widest cell (header included) plus a
+    /// margin, between 4 and `max`.
+    pub(crate) fn widths(&self, max: usize) -> Vec<f64> {
+        (0..self.header.len())
+            .map(|i| {
+                let w = self
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(Cell::width)
+                    .chain(std::iter::once(text_width(&self.header[i])))
+                    .max()
+                    .unwrap_or(0);
+                (w + 2).clamp(4, max) as f64
+            })
+            .collect()
+    }
+}
+
+fn push_unique(v: &mut Vec<&'static str>, k: &'static str) {
+    if !v.contains(&k) {
+        v.push(k);
+    }
+}
+
+/// The items of a report as a table (see the module documentation).
+pub(crate) fn items_table(items: &[Item], lang: Lang) -> Table {
+    let mut keys: Vec<&'static str> = Vec::new();
+    let mut extras: Vec<&'static str> = Vec::new();
+    for it in items {
+        for (k, _) in &it.keys {
+            push_unique(&mut keys, k);
+        }
+        for (k, _) in &it.extra {
+            push_unique(&mut extras, k);
+        }
+    }
+    let mut header: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    header.extend(["verdict", "codes", "messages"].map(String::from));
+    header.extend(extras.iter().map(|k| k.to_string()));
+    let sep = lang.pick("；", "; ");
+    let rows = items
+        .iter()
+        .map(|it| {
+            let find = |list: &[(&'static str, Value)], k: &str| {
+                list.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| value_cell(v))
+                    .unwrap_or(Cell::Empty)
+            };
+            let mut row: Vec<Cell> = keys.iter().map(|k| find(&it.keys, k)).collect();
+            row.push(Cell::Text(it.verdict.to_string()));
+            let mut codes: Vec<&str> = Vec::new();
+            for f in &it.findings {
+                if !codes.contains(&f.code) {
+                    codes.push(f.code);
+                }
+            }
+            row.push(Cell::Text(codes.join(";")));
+            row.push(Cell::Text(
+                it.findings
+                    .iter()
+                    .map(|f| f.message.render(lang))
+                    .collect::<Vec<_>>()
+                    .join(sep),
+            ));
+            row.extend(extras.iter().map(|k| find(&it.extra, k)));
+            row
+        })
+        .collect();
+    Table { header, rows }
+}
+
+/// Input problems as a table: file, row, column, severity, code, message.
+pub(crate) fn input_errors_table(problems: &[InputProblem], lang: Lang) -> Table {
+    let opt = |s: Option<String>| s.map(Cell::Text).unwrap_or(Cell::Empty);
+    Table {
+        header: ["file", "row", "column", "severity", "code", "message"]
+            .map(String::from)
+            .to_vec(),
+        rows: problems
+            .iter()
+            .map(|p| {
+                vec![
+                    Cell::Text(p.file.display().to_string()),
+                    p.row.map(|r| Cell::Number(r as f64)).unwrap_or(Cell::Empty),
+                    opt(p.column.clone()),
+                    Cell::Text(p.severity.as_str().to_string()),
+                    Cell::Text(p.code.to_string()),
+                    Cell::Text(p.message.render(lang)),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The report as CSV: a header row, then one row per item. `bom` puts a
+/// UTF-8 byte order mark first (for Excel on Windows).
+pub fn to_csv(report: &Report, lang: Lang, bom: bool) -> Vec<u8> {
+    let t = items_table(&report.results, lang);
+    let mut out: Vec<u8> = Vec::new();
+    if bom {
+        out.extend_from_slice(crate::output::BOM);
+    }
+    {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(false)
+            .from_writer(&mut out);
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(t.header.iter().map(|h| neutralize(h).into_owned()));
+        for r in &t.rows {
+            let _ = w.write_record(r.iter().map(Cell::csv));
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+pub(crate) fn xlsx_err(e: XlsxError) -> Error {
+    Error::format("<xlsx>", format!("cannot write the workbook: {e}"))
+}
+
+/// Formats shared by the xlsx writers.
+pub(crate) struct Formats {
+    pub header: Format,
+    pub text: Format,
+    pub number: Format,
+}
+
+impl Formats {
+    pub(crate) fn new(bordered: bool) -> Formats {
+        let b = |f: Format| {
+            if bordered {
+                f.set_border(FormatBorder::Thin)
+            } else {
+                f
+            }
+        };
+        Formats {
+            header: b(Format::new()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color("#D9D9D9")),
+            // "@" (text) so that a cell edited later stays text too.
+            text: b(Format::new()
+                .set_num_format("@")
+                .set_align(FormatAlign::VerticalCenter)),
+            number: b(Format::new()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)),
+        }
+    }
+}
+
+/// Writes one cell: text as a string (neutralised), numbers as numbers.
+pub(crate) fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    f: &Formats,
+) -> Result<()> {
+    match cell {
+        Cell::Text(s) => ws
+            .write_string_with_format(row, col, neutralize(s), &f.text)
+            .map(|_| ()),
+        Cell::Number(n) => ws
+            .write_number_with_format(row, col, *n, &f.number)
+            .map(|_| ()),
+        Cell::Empty => ws.write_blank(row, col, &f.text).map(|_| ()),
+    }
+    .map_err(xlsx_err)
+}
+
+/// Writes a table from `first_row`: header (bold, grey) then rows; sets the
+/// column widths. Returns the next free row.
+pub(crate) fn write_table(
+    ws: &mut Worksheet,
+    first_row: u32,
+    t: &Table,
+    f: &Formats,
+) -> Result<u32> {
+    for (i, h) in t.header.iter().enumerate() {
+        ws.write_string_with_format(first_row, i as u16, neutralize(h), &f.header)
+            .map_err(xlsx_err)?;
+    }
+    let mut r = first_row + 1;
+    for row in &t.rows {
+        for (i, c) in row.iter().enumerate() {
+            write_cell(ws, r, i as u16, c, f)?;
+        }
+        r += 1;
+    }
+    for (i, w) in t.widths(60).into_iter().enumerate() {
+        ws.set_column_width(i as u16, w).map_err(xlsx_err)?;
+    }
+    Ok(r)
+}
+
+/// An `input_errors` sheet.
+pub(crate) fn add_input_errors_sheet(
+    wb: &mut Workbook,
+    name: &str,
+    problems: &[InputProblem],
+    lang: Lang,
+) -> Result<()> {
+    let ws = wb.add_worksheet();
+    ws.set_name(name).map_err(xlsx_err)?;
+    let f = Formats::new(false);
+    write_table(ws, 0, &input_errors_table(problems, lang), &f)?;
+    ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+    Ok(())
+}
+
+/// The report as an Excel workbook: a `results` sheet with the same
+/// columns as [`to_csv`] (header bold and frozen, column widths fitted to
+/// the text, CJK counted double) and, when there are any, an
+/// `input_errors` sheet.
+pub fn to_xlsx(report: &Report, lang: Lang) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("results").map_err(xlsx_err)?;
+        let f = Formats::new(false);
+        write_table(ws, 0, &items_table(&report.results, lang), &f)?;
+        ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+    }
+    if !report.input_errors.is_empty() {
+        add_input_errors_sheet(&mut wb, "input_errors", &report.input_errors, lang)?;
+    }
+    wb.save_to_buffer().map_err(xlsx_err)
+}
+
+#[cfg(test)]
+mod tests;

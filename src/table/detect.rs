@@ -1,0 +1,178 @@
+//! Choosing how to read a file: by extension, checked against the content.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use super::decode::{Decoded, WINDOW};
+use super::ReadOptions;
+use crate::{Error, Result};
+
+/// Excel workbook kinds calamine reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ExcelKind {
+    Xlsx,
+    Xls,
+    Xlsb,
+    Ods,
+}
+
+/// How a file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// CSV/TSV with this delimiter.
+    Delimited(u8),
+    JsonArray,
+    JsonLines,
+    Excel(ExcelKind),
+}
+
+const ZIP: &[u8] = b"PK\x03\x04";
+const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Opens `path` for reading, as an [`Error::Io`] naming it on failure.
+pub(crate) fn open(path: &Path) -> Result<File> {
+    let f = File::open(path).map_err(|e| Error::io(path, e))?;
+    if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(Error::format(path, "is a directory, not a table file"));
+    }
+    Ok(f)
+}
+
+/// Decides the format of `path` from its extension and first bytes.
+pub(crate) fn detect(path: &Path, opts: &ReadOptions) -> Result<Format> {
+    let file = open(path)?;
+    let mut prefix = Vec::new();
+    file.take(WINDOW as u64)
+        .read_to_end(&mut prefix)
+        .map_err(|e| Error::io(path, e))?;
+    if prefix.is_empty() {
+        return Err(Error::format(path, "the file is empty (0 bytes)"));
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let zip = prefix.starts_with(ZIP);
+    let ole = prefix.starts_with(OLE);
+    let excel_ext = matches!(
+        ext.as_str(),
+        "xlsx" | "xlsm" | "xltx" | "xltm" | "xlam" | "xls" | "xla" | "xlt" | "xlsb" | "ods"
+    );
+    if excel_ext || zip || ole {
+        if zip {
+            return Ok(Format::Excel(match ext.as_str() {
+                "xlsb" => ExcelKind::Xlsb,
+                "ods" => ExcelKind::Ods,
+                _ => ExcelKind::Xlsx,
+            }));
+        }
+        if ole {
+            return Ok(Format::Excel(ExcelKind::Xls));
+        }
+        let text = String::from_utf8_lossy(&prefix);
+        let t = text
+            .trim_start_matches('\u{FEFF}')
+            .trim_start()
+            .to_ascii_lowercase();
+        let what = if t.starts_with('<') {
+            "it is an HTML/XML page (some systems export web pages as .xls): open it in Excel and save it as .xlsx or CSV"
+        } else if t.starts_with("%pdf") {
+            "it is a PDF document"
+        } else if prefix.contains(&0) {
+            "it is an unknown binary file"
+        } else {
+            "it is a text file: if it is CSV/TSV, give it the .csv or .tsv extension"
+        };
+        return Err(Error::format(
+            path,
+            format!("named .{ext} but it is not an Excel workbook; {what}"),
+        ));
+    }
+
+    // a text format: look at the decoded start
+    let has_utf16_bom = prefix.starts_with(&[0xFF, 0xFE]) || prefix.starts_with(&[0xFE, 0xFF]);
+    let forced_utf16 = opts
+        .encoding
+        .map(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE)
+        .unwrap_or(false);
+    if !has_utf16_bom && !forced_utf16 && prefix.contains(&0) {
+        return Err(Error::format(
+            path,
+            "contains NUL bytes: not a text table (a binary file, or UTF-16 without a byte-order mark: pass --encoding utf-16le)",
+        ));
+    }
+    let mut dec = match Decoded::new(&prefix[..], opts.encoding).map_err(|e| Error::io(path, e))? {
+        Ok(d) => d,
+        Err(m) => return Err(Error::format(path, m)),
+    };
+    let mut bytes = Vec::new();
+    dec.read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let first = text.trim_start().chars().next();
+    let Some(first) = first else {
+        return Err(Error::format(
+            path,
+            "the file has no content (only a byte-order mark or blank lines)",
+        ));
+    };
+    Ok(match ext.as_str() {
+        "json" => match first {
+            '[' => Format::JsonArray,
+            '{' => Format::JsonLines,
+            c => {
+                return Err(Error::format(
+                    path,
+                    format!("not JSON: expected an array `[` or objects `{{`, found `{c}`"),
+                ))
+            }
+        },
+        "jsonl" | "ndjson" => Format::JsonLines,
+        "tsv" | "tab" => Format::Delimited(b'\t'),
+        "csv" => Format::Delimited(sniff_delimiter(&text)),
+        _ => match first {
+            '[' => Format::JsonArray,
+            '{' => Format::JsonLines,
+            _ => Format::Delimited(sniff_delimiter(&text)),
+        },
+    })
+}
+
+/// The delimiter of a CSV-like text: the one of tab, comma and semicolon
+/// that occurs most on one of the first lines (tab wins a tie with comma,
+/// comma wins otherwise); comma when none occurs.
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
+    let (mut tab, mut comma, mut semi) = (0, 0, 0);
+    for line in text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(super::HEADER_SCAN)
+    {
+        let count = |c: char| line.matches(c).count();
+        tab = tab.max(count('\t'));
+        comma = comma.max(count(','));
+        semi = semi.max(count(';'));
+    }
+    if tab > 0 && tab >= comma {
+        b'\t'
+    } else if comma > 0 || semi == 0 {
+        b','
+    } else {
+        b';'
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter("a\tb\tc\n1\t2,5\t3\n"), b'\t');
+        assert_eq!(sniff_delimiter("title\na;b;c\n"), b';');
+        assert_eq!(sniff_delimiter("a\n"), b',');
+    }
+}
