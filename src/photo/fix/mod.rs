@@ -31,14 +31,14 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::finding::{Finding, InputProblem, Item, Report, Severity};
+use crate::photo::profile::PhotoProfile;
 use crate::{Error, Result};
 
 pub use msg::{Edge, FixMsg};
 pub use plan::{Margins, PadAllowance, Plan, PlanError, SourceGeometry};
 pub use target::{Range, Target};
 
-use encode::{Sampling, SizeError};
-use orient::Photo;
+use encode::SizeError;
 
 /// Options of `photo fix-size`.
 #[derive(Clone, Debug, PartialEq)]
@@ -163,8 +163,27 @@ fn r1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-/// Makes one photo compliant with `target`, or says why it cannot be.
+/// Makes one photo compliant with `profile`, or says why it cannot be.
+/// A profile fix-size cannot aim at (no exact size or no geometry) is
+/// refused with `fix.profile`.
 pub fn fix_image(
+    bytes: &[u8],
+    profile: &PhotoProfile,
+    opts: &FixOptions,
+) -> std::result::Result<FixOutcome, Refusal> {
+    let target = Target::from_profile(profile).map_err(|e| {
+        Refusal::one(
+            "fix.profile",
+            FixMsg::Unusable {
+                reason: e.to_string(),
+            },
+        )
+    })?;
+    fix_for(bytes, &target, opts)
+}
+
+/// [`fix_image`] for an already built target.
+pub fn fix_for(
     bytes: &[u8],
     target: &Target,
     opts: &FixOptions,
@@ -440,7 +459,6 @@ fn encode_and_check(img: &image::RgbImage, target: &Target) -> std::result::Resu
         ("bytes", json!(e.bytes.len())),
         ("chroma", json!(e.sampling.as_str())),
     ];
-    let _ = Sampling::S420;
     Ok(Encoded {
         bytes: e.bytes,
         quality: e.quality,
@@ -593,10 +611,11 @@ fn collect(paths: &[PathBuf], skip: Option<&Path>) -> Result<Vec<PathBuf>> {
 pub fn fix_paths(
     paths: &[PathBuf],
     out_dir: &Path,
-    target: &Target,
+    profile: &PhotoProfile,
     opts: &FixOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report> {
+    let target = &Target::from_profile(profile)?;
     std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
     let out_canon = out_dir.canonicalize().map_err(|e| Error::io(out_dir, e))?;
     let inputs = collect(paths, Some(&out_canon))?;
@@ -708,7 +727,7 @@ fn fix_one(
             return (refused(input, vec![f], vec![]), Some(p));
         }
     };
-    match fix_image(&bytes, target, opts) {
+    match fix_for(&bytes, target, opts) {
         Err(r) => (refused(input, r.findings, r.extra), None),
         Ok(o) => match crate::output::write_atomic(out, &o.bytes, opts.force) {
             Ok(()) => {

@@ -46,6 +46,8 @@ pub enum FixMsg {
     NoFace,
     /// More than one face.
     SeveralFaces { count: usize },
+    /// The profile cannot be aimed at.
+    Unusable { reason: String },
     /// The face engine failed.
     EngineFailed { reason: String },
     /// The top of the head touches the top edge of the photo.
@@ -110,6 +112,8 @@ impl FixMsg {
             (SeveralFaces { count }, Lang::En) => {
                 format!("{count} faces found; the photo must show one person")
             }
+            (Unusable { reason }, Lang::Zh) => format!("照片规格不适用：{reason}"),
+            (Unusable { reason }, Lang::En) => format!("unusable profile: {reason}"),
             (EngineFailed { reason }, Lang::Zh) => format!("人脸分析失败：{reason}"),
             (EngineFailed { reason }, Lang::En) => format!("face analysis failed: {reason}"),
             (HeadCut, Lang::Zh) => "头顶被照片上边缘切掉，无法在不添加像素的情况下补足".into(),

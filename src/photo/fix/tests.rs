@@ -113,7 +113,7 @@ fn to_jpeg(img: &RgbImage, q: u8, orientation: Option<u16>) -> Vec<u8> {
         img.width(),
         img.height(),
         q,
-        Sampling::S420,
+        Sampling::S444,
         72,
         orientation,
     )
@@ -257,8 +257,12 @@ fn assert_not_mirrored(upright: &RgbImage, o: &FixOutcome) {
     assert!(mir > 2.0 * same, "mirror {mir:.2} vs same {same:.2}");
 }
 
+fn national() -> PhotoProfile {
+    PhotoProfile::builtin("national").unwrap()
+}
+
 fn fix(bytes: &[u8]) -> std::result::Result<FixOutcome, Refusal> {
-    fix_image(bytes, &Target::national(), &FixOptions::default())
+    fix_image(bytes, &national(), &FixOptions::default())
 }
 
 fn codes(r: &Refusal) -> Vec<&'static str> {
@@ -456,7 +460,7 @@ fn batch_writes_fixed_and_nothing_for_refused() {
     let rep = fix_paths(
         &[inp.clone()],
         &out,
-        &Target::national(),
+        &national(),
         &FixOptions::default(),
         &|_, _| {
             calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -476,13 +480,13 @@ fn batch_writes_fixed_and_nothing_for_refused() {
     read_properties(&std::fs::read(out.join("phone.jpg")).unwrap());
 
     // again without --force: refused, file unchanged
-    let again = fix_paths(&[inp.join("phone.jpg")], &out, &Target::national(), &FixOptions::default(), &|_, _| {}).unwrap();
+    let again = fix_paths(&[inp.join("phone.jpg")], &out, &national(), &FixOptions::default(), &|_, _| {}).unwrap();
     assert!(again.results[0].has_code("fix.output_exists"));
     // output folder = input folder: the original is never overwritten
     let same = fix_paths(
         &[inp.join("phone.jpg")],
         &inp,
-        &Target::national(),
+        &national(),
         &FixOptions { force: true, ..Default::default() },
         &|_, _| {},
     )
@@ -490,7 +494,7 @@ fn batch_writes_fixed_and_nothing_for_refused() {
     assert!(same.results[0].has_code("fix.output_is_input"));
     assert_eq!(std::fs::read(inp.join("phone.jpg")).unwrap(), before);
     // a missing path is an error (exit 2)
-    assert!(fix_paths(&[dir.path().join("nope")], &out, &Target::national(), &FixOptions::default(), &|_, _| {}).is_err());
+    assert!(fix_paths(&[dir.path().join("nope")], &out, &national(), &FixOptions::default(), &|_, _| {}).is_err());
 }
 
 #[test]
@@ -505,7 +509,7 @@ fn pad_background_only_with_the_flag() {
     assert!(codes(&r).contains(&"fix.too_close_to_edge"), "{r:?}");
     let o = fix_image(
         &bytes,
-        &Target::national(),
+        &national(),
         &FixOptions {
             pad_background: true,
             ..Default::default()
