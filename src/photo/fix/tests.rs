@@ -427,7 +427,7 @@ fn unfixable_inputs_are_refused() {
     // face at the very left edge of a frame
     let f = frame(&src, 2.0, 1500, 2000, 0);
     let mut shifted = RgbImage::from_pixel(1500, 2000, corner_colour(&src));
-    image::imageops::replace(&mut shifted, &f.img, -430, 0);
+    image::imageops::replace(&mut shifted, &f.img, -250, 0);
     let r = fix(&to_jpeg(&shifted, 90, None)).unwrap_err();
     assert!(codes(&r).contains(&"fix.too_close_to_edge"), "{r:?}");
 
@@ -500,11 +500,12 @@ fn batch_writes_fixed_and_nothing_for_refused() {
 #[test]
 fn pad_background_only_with_the_flag() {
     let src = decode_rgb(&fixture("astronaut_ok_white.jpg"));
-    // person near the left edge, plain background around
-    let f = frame(&src, 1.6, 1500, 2000, 0);
-    let mut shifted = RgbImage::from_pixel(1500, 2000, corner_colour(&src));
-    image::imageops::replace(&mut shifted, &f.img, -200, 0);
-    let bytes = to_jpeg(&shifted, 92, None);
+    // head top close to the top edge, plain background above it
+    let top = image::imageops::crop_imm(&src, 0, 50, 480, 590).to_image();
+    let f = frame(&top, 2.0, 1500, 2000, 300);
+    let mut high = RgbImage::from_pixel(1500, 2000, corner_colour(&src));
+    image::imageops::replace(&mut high, &f.img, 0, -(f.top as i64));
+    let bytes = to_jpeg(&high, 92, None);
     let r = fix(&bytes).unwrap_err();
     assert!(codes(&r).contains(&"fix.too_close_to_edge"), "{r:?}");
     let o = fix_image(
