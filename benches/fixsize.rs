@@ -11,12 +11,15 @@ use zikao::photo::fix::{encode, fix_image, FixOptions};
 use zikao::photo::PhotoProfile;
 
 fn phone_photo() -> Vec<u8> {
-    let p = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/photos/grace_hopper_ok_gray.jpg");
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/photos/grace_hopper_ok_gray.jpg"
+    );
     let src = image::open(p).unwrap().to_rgb8();
     let big = image::imageops::resize(&src, 1920, 2560, image::imageops::FilterType::Triangle);
     let mut img = RgbImage::from_pixel(3000, 4000, *src.get_pixel(3, 3));
     image::imageops::replace(&mut img, &big, 600, 1440);
-    encode::encode_rgb(img.as_raw(), 3000, 4000, 90, encode::Sampling::S420, 72).unwrap()
+    encode::encode_rgb(img.as_raw(), 3000, 4000, 90, encode::Sampling::S444, 72).unwrap()
 }
 
 fn bench(c: &mut Criterion) {

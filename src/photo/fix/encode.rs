@@ -90,7 +90,10 @@ pub fn encode_with(
     };
     let mut out = Vec::with_capacity(64 * 1024);
     let mut enc = Encoder::new(&mut out, quality);
-    enc.set_quantization_tables(QuantizationTableType::Default, QuantizationTableType::Default);
+    enc.set_quantization_tables(
+        QuantizationTableType::Default,
+        QuantizationTableType::Default,
+    );
     enc.set_sampling_factor(match sampling {
         Sampling::S420 => SamplingFactor::F_2_2,
         Sampling::S444 => SamplingFactor::F_1_1,
@@ -454,7 +457,11 @@ mod tests {
             })
             .collect();
         match search_quality(&noisy, 480, 640, 300, 60, 20_480, 40_960) {
-            Err(SizeError::TooBig { quality: 60, bytes, max }) => assert!(bytes > max),
+            Err(SizeError::TooBig {
+                quality: 60,
+                bytes,
+                max,
+            }) => assert!(bytes > max),
             other => panic!("{:?}", other.map(|e| e.quality)),
         }
         let flat = vec![200u8; 480 * 640 * 3];

@@ -188,9 +188,8 @@ pub fn fix_for(
     target: &Target,
     opts: &FixOptions,
 ) -> std::result::Result<FixOutcome, Refusal> {
-    let photo = orient::decode(bytes).map_err(|reason| {
-        Refusal::one("photo.unreadable", FixMsg::Unreadable { reason })
-    })?;
+    let photo = orient::decode(bytes)
+        .map_err(|reason| Refusal::one("photo.unreadable", FixMsg::Unreadable { reason }))?;
     let (uw, uh) = photo.upright_size();
     let metadata = encode::metadata_blocks(bytes);
     let mut info: Vec<Finding> = Vec::new();
@@ -348,7 +347,12 @@ pub fn fix_for(
                 scale: used.scale as f32,
             },
         )
-        .measured(json!([r1(used.x), r1(used.y), r1(used.width), r1(used.height)])),
+        .measured(json!([
+            r1(used.x),
+            r1(used.y),
+            r1(used.width),
+            r1(used.height)
+        ])),
     );
     findings.extend(enc.findings);
     if !metadata.is_empty() {
@@ -397,7 +401,10 @@ struct Encoded {
 
 /// Quality search, then the check; a result that would not pass is
 /// refused.
-fn encode_and_check(img: &image::RgbImage, target: &Target) -> std::result::Result<Encoded, Refusal> {
+fn encode_and_check(
+    img: &image::RgbImage,
+    target: &Target,
+) -> std::result::Result<Encoded, Refusal> {
     let e = encode::search_quality(
         img.as_raw(),
         img.width(),
@@ -412,9 +419,16 @@ fn encode_and_check(img: &image::RgbImage, target: &Target) -> std::result::Resu
             quality,
             bytes,
             max,
-        } => Refusal::one("fix.too_big", FixMsg::TooBig { quality, bytes, max })
-            .measured(json!(bytes))
-            .expected(json!({"max": max})),
+        } => Refusal::one(
+            "fix.too_big",
+            FixMsg::TooBig {
+                quality,
+                bytes,
+                max,
+            },
+        )
+        .measured(json!(bytes))
+        .expected(json!({"max": max})),
         SizeError::TooSmall { bytes, min } => {
             Refusal::one("fix.too_small", FixMsg::TooSmall { bytes, min })
                 .measured(json!(bytes))
@@ -715,7 +729,12 @@ fn fix_one(
         Ok(b) => b,
         Err(e) => {
             let reason = e.to_string();
-            let f = Finding::error("photo.unreadable", FixMsg::Unreadable { reason: reason.clone() });
+            let f = Finding::error(
+                "photo.unreadable",
+                FixMsg::Unreadable {
+                    reason: reason.clone(),
+                },
+            );
             let p = InputProblem {
                 file: input.to_path_buf(),
                 row: None,

@@ -92,7 +92,11 @@ pub enum FixMsg {
     /// Already compliant geometry and pixels: only re-encoded.
     ReencodedOnly,
     /// Background padding was used.
-    Padded { edges: Vec<Edge>, px: f32, rgb: [u8; 3] },
+    Padded {
+        edges: Vec<Edge>,
+        px: f32,
+        rgb: [u8; 3],
+    },
     /// The output could not be written.
     WriteFailed { reason: String },
 }

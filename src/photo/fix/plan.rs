@@ -92,10 +92,7 @@ impl Plan {
     pub fn overflow(&self, src_w: u32, src_h: u32) -> [(Edge, f64); 4] {
         [
             (Edge::Top, (-self.y).max(0.0)),
-            (
-                Edge::Bottom,
-                (self.y + self.height - src_h as f64).max(0.0),
-            ),
+            (Edge::Bottom, (self.y + self.height - src_h as f64).max(0.0)),
             (Edge::Left, (-self.x).max(0.0)),
             (Edge::Right, (self.x + self.width - src_w as f64).max(0.0)),
         ]
@@ -230,7 +227,8 @@ pub fn plan(
             }
             continue;
         }
-        let u_star = (w_head * (h * s - head_mid) + w_eye * (e_mid * s - eye_mid)) / (w_head + w_eye);
+        let u_star =
+            (w_head * (h * s - head_mid) + w_eye * (e_mid * s - eye_mid)) / (w_head + w_eye);
         let u = clamp_to(u_star, u_lo, u_hi);
         let v = clamp_to(c * s - c_mid, v_lo, v_hi);
         let head_out = h * s - u;
@@ -296,7 +294,16 @@ mod tests {
         let t = Target::national();
         // a 3000x4000 phone photo, face 600 px wide, hair 500 px above eyes
         let g = geo(1200.0, 1700.0, 600.0, 1400.0);
-        let p = plan(&g, 3000, 4000, &t, &Margins::default(), 1.25, &Default::default()).unwrap();
+        let p = plan(
+            &g,
+            3000,
+            4000,
+            &t,
+            &Margins::default(),
+            1.25,
+            &Default::default(),
+        )
+        .unwrap();
         check_in_ranges(&p, &t);
         assert!((p.center_x - 240.0).abs() < 0.01);
         assert!(p.x >= 0.0 && p.y >= 0.0);
@@ -312,7 +319,16 @@ mod tests {
         let t = Target::national();
         // eye-head 170 and face 240 at scale 0.5
         let g = geo(1000.0, 1340.0, 480.0, 1500.0);
-        let p = plan(&g, 3000, 4000, &t, &Margins::default(), 1.25, &Default::default()).unwrap();
+        let p = plan(
+            &g,
+            3000,
+            4000,
+            &t,
+            &Margins::default(),
+            1.25,
+            &Default::default(),
+        )
+        .unwrap();
         assert!((p.scale - 0.5).abs() < 0.002, "{p:?}");
         assert!((p.head_top - 80.0).abs() < 1.0);
         assert!((p.eye_y - 250.0).abs() < 1.0);
@@ -323,7 +339,16 @@ mod tests {
     fn small_face_is_refused() {
         let t = Target::national();
         let g = geo(100.0, 200.0, 100.0, 240.0);
-        let e = plan(&g, 480, 640, &t, &Margins::default(), 1.25, &Default::default()).unwrap_err();
+        let e = plan(
+            &g,
+            480,
+            640,
+            &t,
+            &Margins::default(),
+            1.25,
+            &Default::default(),
+        )
+        .unwrap_err();
         assert!(matches!(e, PlanError::FaceTooSmall { needed, .. } if needed > 1.9));
     }
 
@@ -331,7 +356,16 @@ mod tests {
     fn face_near_the_left_edge_is_refused_or_padded() {
         let t = Target::national();
         let g = geo(1200.0, 1700.0, 600.0, 300.0);
-        let e = plan(&g, 3000, 4000, &t, &Margins::default(), 1.25, &Default::default()).unwrap_err();
+        let e = plan(
+            &g,
+            3000,
+            4000,
+            &t,
+            &Margins::default(),
+            1.25,
+            &Default::default(),
+        )
+        .unwrap_err();
         match e {
             PlanError::TooCloseToEdge { edges, missing } => {
                 assert_eq!(edges, vec![Edge::Left]);
@@ -353,7 +387,16 @@ mod tests {
         let t = Target::national();
         // hair top at y=10: the crop would need ~60 output px above it
         let g = geo(10.0, 500.0, 600.0, 1500.0);
-        let e = plan(&g, 3000, 4000, &t, &Margins::default(), 1.25, &Default::default()).unwrap_err();
+        let e = plan(
+            &g,
+            3000,
+            4000,
+            &t,
+            &Margins::default(),
+            1.25,
+            &Default::default(),
+        )
+        .unwrap_err();
         assert!(
             matches!(&e, PlanError::TooCloseToEdge { edges, .. } if edges.contains(&Edge::Top)),
             "{e:?}"
@@ -365,7 +408,16 @@ mod tests {
         let t = Target::national();
         // a very tall hat: eyes 1000 px under the top, face 300 px wide
         let g = geo(500.0, 1500.0, 300.0, 1500.0);
-        let e = plan(&g, 3000, 4000, &t, &Margins::default(), 1.25, &Default::default()).unwrap_err();
+        let e = plan(
+            &g,
+            3000,
+            4000,
+            &t,
+            &Margins::default(),
+            1.25,
+            &Default::default(),
+        )
+        .unwrap_err();
         assert_eq!(e, PlanError::Proportions);
     }
 
@@ -379,7 +431,16 @@ mod tests {
             face_width: 600.0,
             center_x: 1500.0,
         };
-        let p = plan(&g, 3000, 4000, &t, &Margins::default(), 1.25, &Default::default()).unwrap();
+        let p = plan(
+            &g,
+            3000,
+            4000,
+            &t,
+            &Margins::default(),
+            1.25,
+            &Default::default(),
+        )
+        .unwrap();
         let s = p.scale;
         let l = (1650.0 - p.y) * s;
         let r = (1750.0 - p.y) * s;
@@ -390,7 +451,16 @@ mod tests {
     fn from_output_round_trip() {
         let t = Target::national();
         let g = geo(1200.0, 1700.0, 600.0, 1400.0);
-        let p = plan(&g, 3000, 4000, &t, &Margins::default(), 1.25, &Default::default()).unwrap();
+        let p = plan(
+            &g,
+            3000,
+            4000,
+            &t,
+            &Margins::default(),
+            1.25,
+            &Default::default(),
+        )
+        .unwrap();
         let out = geo(p.head_top, p.eye_y, p.face_width, p.center_x);
         let back = SourceGeometry::from_output(&out, &p);
         assert!((back.head_top - 1200.0).abs() < 0.1);

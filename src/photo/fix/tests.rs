@@ -138,9 +138,9 @@ fn markers(b: &[u8]) -> Vec<(u8, Vec<u8>)> {
 }
 
 const ANNEX_K_LUMA: [u32; 64] = [
-    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69,
-    56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104,
-    113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113,
+    92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
 ];
 
 /// Independent reading of an output: returns the quality whose scaled
@@ -182,7 +182,11 @@ fn read_properties(b: &[u8]) -> u8 {
     let next = &t[10 + 12 * n..14 + 12 * n];
     assert_eq!(next, &[0, 0, 0, 0], "no IFD1 (thumbnail)");
     // baseline, 8-bit, 480x640, 3 components
-    let sof = &ms.iter().find(|(m, _)| *m == 0xC0).expect("baseline SOF0").1;
+    let sof = &ms
+        .iter()
+        .find(|(m, _)| *m == 0xC0)
+        .expect("baseline SOF0")
+        .1;
     assert_eq!(sof[0], 8);
     assert_eq!(u16::from_be_bytes([sof[1], sof[2]]), 640);
     assert_eq!(u16::from_be_bytes([sof[3], sof[4]]), 480);
@@ -216,7 +220,12 @@ fn read_properties(b: &[u8]) -> u8 {
 
 /// The reference landmarks of `name`, placed in `f`, then through the
 /// reported crop: must be inside every range.
-fn assert_reference_geometry(name: &str, f: &Frame, upright_xy: impl Fn(f64, f64) -> (f64, f64), o: &FixOutcome) {
+fn assert_reference_geometry(
+    name: &str,
+    f: &Frame,
+    upright_xy: impl Fn(f64, f64) -> (f64, f64),
+    o: &FixOutcome,
+) {
     let r = reference(name);
     let p = o.plan.expect("cropped");
     let to_out = |x: f64, y: f64| {
@@ -227,9 +236,15 @@ fn assert_reference_geometry(name: &str, f: &Frame, upright_xy: impl Fn(f64, f64
     let (cx, eye) = to_out(r.center_x, r.eye_y);
     let fw = r.face_width * f.k * p.scale;
     let t = Target::national();
-    assert!(t.head_top.contains(head as f32), "{name}: head top {head:.1}");
+    assert!(
+        t.head_top.contains(head as f32),
+        "{name}: head top {head:.1}"
+    );
     assert!(t.eye_y.contains(eye as f32), "{name}: eyes {eye:.1}");
-    assert!(t.face_width.contains(fw as f32), "{name}: face width {fw:.1}");
+    assert!(
+        t.face_width.contains(fw as f32),
+        "{name}: face width {fw:.1}"
+    );
     assert!((cx - 240.0).abs() <= 24.0, "{name}: centre {cx:.1}");
 }
 
@@ -253,7 +268,10 @@ fn assert_not_mirrored(upright: &RgbImage, o: &FixOutcome) {
     };
     let same = diff(&got, &want);
     let mir = diff(&got, &mirror);
-    assert!(same < 6.0, "output differs from the reported crop: {same:.2}");
+    assert!(
+        same < 6.0,
+        "output differs from the reported crop: {same:.2}"
+    );
     assert!(mir > 2.0 * same, "mirror {mir:.2} vs same {same:.2}");
 }
 
@@ -271,7 +289,11 @@ fn codes(r: &Refusal) -> Vec<&'static str> {
 
 #[test]
 fn phone_frames_of_real_faces_are_fixed() {
-    for name in ["astronaut_ok_white.jpg", "grace_hopper_ok_blue.jpg", "astronaut_off_centre.jpg"] {
+    for name in [
+        "astronaut_ok_white.jpg",
+        "grace_hopper_ok_blue.jpg",
+        "astronaut_off_centre.jpg",
+    ] {
         let src = decode_rgb(&fixture(name));
         let f = frame(&src, 2.0, 1500, 2000, 300);
         let o = fix(&to_jpeg(&f.img, 92, None)).unwrap_or_else(|r| panic!("{name}: {r:?}"));
@@ -319,7 +341,10 @@ fn exif_rotated_photos_are_turned_upright() {
         assert_not_mirrored(&f.img, &out);
         // the same crop as the upright file, within a pixel
         let (a, b) = (plain.plan.unwrap(), out.plan.unwrap());
-        assert!((a.x - b.x).abs() < 2.0 && (a.y - b.y).abs() < 2.0, "{a:?} {b:?}");
+        assert!(
+            (a.x - b.x).abs() < 2.0 && (a.y - b.y).abs() < 2.0,
+            "{a:?} {b:?}"
+        );
     }
 }
 
@@ -353,9 +378,15 @@ fn jpeg_with_gps(img: &RgbImage, q: u8) -> Vec<u8> {
     let mut out = Vec::new();
     let mut enc = jpeg_encoder::Encoder::new(&mut out, q);
     enc.add_exif_metadata(&gps_exif()).unwrap();
-    enc.add_app_segment(13, b"Photoshop 3.0\0".to_vec()).unwrap();
-    enc.encode(img.as_raw(), img.width() as u16, img.height() as u16, jpeg_encoder::ColorType::Rgb)
+    enc.add_app_segment(13, b"Photoshop 3.0\0".to_vec())
         .unwrap();
+    enc.encode(
+        img.as_raw(),
+        img.width() as u16,
+        img.height() as u16,
+        jpeg_encoder::ColorType::Rgb,
+    )
+    .unwrap();
     out
 }
 
@@ -370,7 +401,11 @@ fn gps_and_camera_metadata_are_dropped() {
     let o = fix(&input).unwrap();
     read_properties(&o.bytes); // asserts only JFIF + minimal EXIF
     assert!(!o.bytes.windows(3).any(|w| w == b"Cam"));
-    let removed = o.extra.iter().find(|(k, _)| *k == "metadata_removed").unwrap();
+    let removed = o
+        .extra
+        .iter()
+        .find(|(k, _)| *k == "metadata_removed")
+        .unwrap();
     assert!(removed.1.to_string().contains("GPS"));
 }
 
@@ -409,10 +444,15 @@ fn compliant_photo_is_kept_byte_for_byte() {
 fn unfixable_inputs_are_refused() {
     // face too small: needs more than 1.25x
     let r = fix(&fixture("astronaut_small_face.jpg")).unwrap_err();
-    assert!(codes(&r).contains(&"fix.face_too_small") || codes(&r).contains(&"fix.too_close_to_edge"), "{r:?}");
+    assert!(
+        codes(&r).contains(&"fix.face_too_small") || codes(&r).contains(&"fix.too_close_to_edge"),
+        "{r:?}"
+    );
 
     // no face: a plain wall with a gradient
-    let wall = RgbImage::from_fn(900, 1200, |x, y| Rgb([200, (150 + x / 10) as u8, (100 + y / 20) as u8]));
+    let wall = RgbImage::from_fn(900, 1200, |x, y| {
+        Rgb([200, (150 + x / 10) as u8, (100 + y / 20) as u8])
+    });
     let r = fix(&to_jpeg(&wall, 90, None)).unwrap_err();
     assert_eq!(codes(&r), vec!["photo.face_count"]);
 
@@ -435,7 +475,9 @@ fn unfixable_inputs_are_refused() {
     let cut = image::imageops::crop_imm(&src, 0, 120, 480, 520).to_image();
     let r = fix(&to_jpeg(&cut, 92, None)).unwrap_err();
     assert!(
-        codes(&r).iter().any(|c| ["fix.head_cut", "fix.too_close_to_edge"].contains(c)),
+        codes(&r)
+            .iter()
+            .any(|c| ["fix.head_cut", "fix.too_close_to_edge"].contains(c)),
         "{r:?}"
     );
 
@@ -453,7 +495,11 @@ fn batch_writes_fixed_and_nothing_for_refused() {
     let src = decode_rgb(&fixture("astronaut_ok_white.jpg"));
     let f = frame(&src, 2.0, 1500, 2000, 300);
     std::fs::write(inp.join("phone.jpg"), to_jpeg(&f.img, 90, None)).unwrap();
-    std::fs::write(inp.join("sub/small.jpg"), fixture("astronaut_small_face.jpg")).unwrap();
+    std::fs::write(
+        inp.join("sub/small.jpg"),
+        fixture("astronaut_small_face.jpg"),
+    )
+    .unwrap();
     std::fs::write(inp.join("sub/phone.png"), b"clash").unwrap();
     let before = std::fs::read(inp.join("phone.jpg")).unwrap();
     let calls = std::sync::atomic::AtomicUsize::new(0);
@@ -470,31 +516,60 @@ fn batch_writes_fixed_and_nothing_for_refused() {
     assert_eq!(calls.into_inner(), 3);
     assert_eq!(rep.results.len(), 3);
     assert_eq!(rep.exit_code(), 1);
-    let by = |p: &str| rep.results.iter().find(|i| i.get("path").unwrap().as_str().unwrap().ends_with(p)).unwrap();
+    let by = |p: &str| {
+        rep.results
+            .iter()
+            .find(|i| i.get("path").unwrap().as_str().unwrap().ends_with(p))
+            .unwrap()
+    };
     assert_eq!(by("phone.jpg").verdict, "fixed");
     assert_eq!(by("small.jpg").verdict, "refused");
     assert!(by("sub/phone.png").has_code("fix.name_clash"));
-    assert_eq!(std::fs::read(inp.join("phone.jpg")).unwrap(), before, "original untouched");
-    let written: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(
+        std::fs::read(inp.join("phone.jpg")).unwrap(),
+        before,
+        "original untouched"
+    );
+    let written: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(written, vec![std::ffi::OsString::from("phone.jpg")]);
     read_properties(&std::fs::read(out.join("phone.jpg")).unwrap());
 
     // again without --force: refused, file unchanged
-    let again = fix_paths(&[inp.join("phone.jpg")], &out, &national(), &FixOptions::default(), &|_, _| {}).unwrap();
+    let again = fix_paths(
+        &[inp.join("phone.jpg")],
+        &out,
+        &national(),
+        &FixOptions::default(),
+        &|_, _| {},
+    )
+    .unwrap();
     assert!(again.results[0].has_code("fix.output_exists"));
     // output folder = input folder: the original is never overwritten
     let same = fix_paths(
         &[inp.join("phone.jpg")],
         &inp,
         &national(),
-        &FixOptions { force: true, ..Default::default() },
+        &FixOptions {
+            force: true,
+            ..Default::default()
+        },
         &|_, _| {},
     )
     .unwrap();
     assert!(same.results[0].has_code("fix.output_is_input"));
     assert_eq!(std::fs::read(inp.join("phone.jpg")).unwrap(), before);
     // a missing path is an error (exit 2)
-    assert!(fix_paths(&[dir.path().join("nope")], &out, &national(), &FixOptions::default(), &|_, _| {}).is_err());
+    assert!(fix_paths(
+        &[dir.path().join("nope")],
+        &out,
+        &national(),
+        &FixOptions::default(),
+        &|_, _| {}
+    )
+    .is_err());
 }
 
 #[test]
