@@ -1,5 +1,231 @@
-//! (being built)
+//! Graduation audit (毕业审核) and what-is-left (毕业预测): `zikao eligibility`.
+//!
+//! [`audit`] reads the candidates, scores and plans (plus, when given,
+//! violations, graduates, certificates and `prereq verify`'s result),
+//! evaluates every condition of spec/eligibility.md for every candidate and
+//! returns a [`Report`] with one item per candidate (`eligible` /
+//! `ineligible` / `review`), every finding with its own code, and the
+//! `missing` view. Rules and their decisions: docs/eligibility.md.
+//!
+//! Scores are streamed into a compact per-candidate form: only rows of
+//! candidates in the candidates table and of courses in their plan are
+//! kept, course codes are interned as `u32`, scores are small enums, and
+//! only the best plain attempt per (candidate, course) is kept.
 
+mod engine;
+mod load;
 mod msg;
+pub mod plan;
 pub mod policy;
+pub mod report;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::finding::{InputProblem, Report};
+use crate::policy::{Batch, Policy};
+use crate::table::{self, ReadOptions, Row, Schema};
+use crate::{Error, Result};
+
+pub use load::{parse_date, parse_score, SKind, Val};
 pub use msg::EligMsg;
+pub use report::{read_report, PrereqResult};
+
+/// The command name in reports.
+pub const COMMAND: &str = "eligibility";
+
+/// The finding codes of the audit, in the order findings are listed.
+pub const CODES: &[&str] = &[
+    "elig.record",
+    "elig.required",
+    "elig.elective",
+    "elig.additional",
+    "elig.total_credits",
+    "elig.practice_match",
+    "elig.violation",
+    "elig.special",
+    "elig.already_graduated",
+    "elig.conduct",
+    "elig.prior_education",
+    "elig.deadline",
+    "elig.transfer_archive",
+];
+
+/// The input files.
+#[derive(Clone, Debug, Default)]
+pub struct EligInputs {
+    pub candidates: PathBuf,
+    pub scores: PathBuf,
+    /// The flat table form (any table format) or the JSON plan form.
+    pub plans: PathBuf,
+    pub violations: Option<PathBuf>,
+    pub graduates: Option<PathBuf>,
+    pub certificates: Option<PathBuf>,
+    /// `prereq verify`'s JSON report.
+    pub prereq: Option<PathBuf>,
+    /// Encoding and sheet options for every table.
+    pub read: ReadOptions,
+}
+
+/// Batch and review date.
+#[derive(Clone, Copy, Debug)]
+pub struct EligOptions {
+    pub batch: Batch,
+    pub as_of: NaiveDate,
+}
+
+/// Which table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Which {
+    Plans,
+    Candidates,
+    Scores,
+    Violations,
+    Graduates,
+    Certificates,
+}
+
+/// Where tables come from (files; in-memory text in tests).
+pub(crate) trait Source: Sync {
+    fn has(&self, w: Which) -> bool;
+    fn read(&self, w: Which, schema: &Schema, f: &mut dyn FnMut(Row<'_>)) -> Result<Vec<InputProblem>>;
+    /// The plans when given in the JSON plan form.
+    fn plans_json(&self) -> Result<Option<plan::Plans>>;
+    fn prereq(&self) -> Result<Option<HashMap<String, PrereqResult>>>;
+}
+
+struct Files<'a>(&'a EligInputs);
+
+impl Files<'_> {
+    fn path(&self, w: Which) -> Option<&Path> {
+        let i = self.0;
+        match w {
+            Which::Plans => Some(&i.plans),
+            Which::Candidates => Some(&i.candidates),
+            Which::Scores => Some(&i.scores),
+            Which::Violations => i.violations.as_deref(),
+            Which::Graduates => i.graduates.as_deref(),
+            Which::Certificates => i.certificates.as_deref(),
+        }
+    }
+}
+
+impl Source for Files<'_> {
+    fn has(&self, w: Which) -> bool {
+        self.path(w).is_some()
+    }
+    fn read(&self, w: Which, schema: &Schema, f: &mut dyn FnMut(Row<'_>)) -> Result<Vec<InputProblem>> {
+        let p = self.path(w).expect("checked with has()");
+        table::read(p, schema, &self.0.read, f)
+    }
+    fn plans_json(&self) -> Result<Option<plan::Plans>> {
+        let p = &self.0.plans;
+        let is_json = p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if !is_json {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+        let text = text.trim_start_matches('\u{FEFF}');
+        if plan::is_structured_json(text) {
+            plan::parse_json(text, p).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+    fn prereq(&self) -> Result<Option<HashMap<String, PrereqResult>>> {
+        match &self.0.prereq {
+            None => Ok(None),
+            Some(p) => report::read_report(p).map(|(_, m)| Some(m)),
+        }
+    }
+}
+
+/// Runs the graduation audit. Fails (exit 2) only when a file cannot be
+/// read as a whole or the arguments do not fit the policy; a bad row is an
+/// input problem and a bad candidate record is an `elig.record` finding.
+pub fn audit(inputs: &EligInputs, policy: &Policy, opts: &EligOptions) -> Result<Report> {
+    run(&Files(inputs), policy, opts)
+}
+
+pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Result<Report> {
+    let ep = &policy.eligibility;
+    ep.validate().map_err(|(key, message)| Error::Policy { path: PathBuf::from(format!("<policy {}>", policy.name)), key, message })?;
+    if !policy.batch_months.is_empty() && !policy.batch_months.contains(&opts.batch.month) {
+        return Err(Error::Usage(format!(
+            "batch {} is not a graduation batch of policy {} (months {:?})",
+            opts.batch, policy.name, policy.batch_months
+        )));
+    }
+    let mut problems: Vec<InputProblem> = Vec::new();
+    let plans = match src.plans_json()? {
+        Some(p) => p,
+        None => {
+            let mut b = plan::FlatBuilder::default();
+            let mut rowp = Vec::new();
+            let p = src.read(Which::Plans, &table::schemas::PLANS, &mut |r| b.row(&r, &mut rowp))?;
+            problems.extend(p);
+            problems.extend(rowp);
+            b.finish()
+        }
+    };
+    let mut ld = load::Loaded::new(plans, ep.pass_mark, opts.as_of);
+    let p = src.read(Which::Candidates, &table::schemas::CANDIDATES, &mut |r| ld.candidate_row(&r))?;
+    problems.extend(p);
+    let groups = &ep.substitution_groups;
+    let sub_ok = |name: &str| name.is_empty() || groups.is_empty() || groups.iter().any(|g| g.name_contains_any.iter().any(|w| name.contains(w.as_str())));
+    let p = src.read(Which::Scores, &table::schemas::SCORES, &mut |r| ld.score_row(&r, &sub_ok))?;
+    problems.extend(p);
+    if src.has(Which::Violations) {
+        let p = src.read(Which::Violations, &table::schemas::VIOLATIONS, &mut |r| ld.violation_row(&r))?;
+        problems.extend(p);
+    }
+    if src.has(Which::Graduates) {
+        let ids = ld.id_index();
+        let p = src.read(Which::Graduates, &table::schemas::GRADUATES, &mut |r| ld.graduate_row(&r, &ids))?;
+        problems.extend(p);
+    }
+    if src.has(Which::Certificates) {
+        let p = src.read(Which::Certificates, &table::schemas::CERTIFICATES, &mut |r| ld.certificate_row(&r))?;
+        problems.extend(p);
+    }
+    let prereq = src.prereq()?;
+    let mut all_problems = problems;
+    all_problems.append(&mut ld.problems);
+    all_problems.sort_by(|a, b| a.file.cmp(&b.file).then(a.row.cmp(&b.row)));
+    let ctx = engine::Ctx {
+        plans: &ld.plans,
+        policy: ep,
+        batch_months: &policy.batch_months,
+        batch: opts.batch,
+        as_of: opts.as_of,
+        prereq: prereq.as_ref(),
+        have_certificates: src.has(Which::Certificates),
+    };
+    let results = ld.cands.par_iter().map(|c| engine::audit_one(&ctx, c)).collect();
+    let cutoffs: serde_json::Map<String, serde_json::Value> = [
+        ("exemption", policy::RecordKind::Exemption),
+        ("transfer", policy::RecordKind::Transfer),
+        ("substitution", policy::RecordKind::Substitution),
+        ("correction", policy::RecordKind::Correction),
+    ]
+    .iter()
+    .map(|(k, rk)| ((*k).to_string(), json!(ep.cutoff(opts.batch, *rk).map(|d| d.to_string()))))
+    .collect();
+    let mut rep = Report::new(COMMAND);
+    rep.results = results;
+    rep.input_errors = all_problems;
+    rep.summary_extra = vec![
+        ("policy", json!(policy.name)),
+        ("batch", json!(opts.batch.to_string())),
+        ("as_of", json!(opts.as_of.to_string())),
+        ("approved_before", json!(cutoffs)),
+    ];
+    Ok(rep)
+}
+
+#[cfg(test)]
+mod tests;

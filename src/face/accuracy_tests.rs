@@ -114,3 +114,58 @@ fn no_face_in_pictures_without_a_frontal_face() {
         assert_eq!(findings(&a, 480.0), vec!["photo.face_count"]);
     }
 }
+
+/// Moving the person (padding with the background colour) moves every
+/// measurement by the same amount and leaves the width alone: placements
+/// other than the fixtures' are measured consistently.
+#[test]
+fn shifted_portraits_are_measured_consistently() {
+    for name in ["astronaut_ok_white.jpg", "grace_hopper_ok_gray.jpg"] {
+        let img = load(name);
+        let base = analyze(&img).unwrap().primary.unwrap();
+        let bg = *img.get_pixel(2, 2);
+        for (dx, dy) in [(-40i64, 20i64), (35, -25), (0, 30)] {
+            let mut moved = image::RgbImage::from_pixel(480, 640, bg);
+            image::imageops::overlay(&mut moved, &img, dx, dy);
+            let a = analyze(&moved).unwrap();
+            assert_eq!(a.faces.len(), 1, "{name} {dx},{dy}");
+            let g = a.primary.unwrap();
+            let (dx, dy) = (dx as f32, dy as f32);
+            let c = g.face_center_x - base.face_center_x - dx;
+            let e = g.eye_left.y - base.eye_left.y - dy;
+            println!(
+                "{name} {dx},{dy}: cx {c:+.1} eye {e:+.1} w {:+.1} top {:?}",
+                g.face_width.unwrap() - base.face_width.unwrap(),
+                g.head_top.map(|t| t - base.head_top.unwrap() - dy)
+            );
+            assert!(c.abs() <= 3.0, "{name} cx");
+            assert!(
+                (g.eye_left.y - base.eye_left.y - dy).abs() <= 3.0,
+                "{name} eye"
+            );
+            assert!(
+                (g.eye_right.y - base.eye_right.y - dy).abs() <= 3.0,
+                "{name} eye"
+            );
+            assert!(
+                (g.face_width.unwrap() - base.face_width.unwrap()).abs() <= 6.0,
+                "{name} w"
+            );
+            let t = g.head_top.unwrap() - base.head_top.unwrap() - dy;
+            assert!(t.abs() <= 3.0, "{name} {dx},{dy} head top off by {t}");
+        }
+    }
+}
+
+#[test]
+fn two_people_are_two_faces() {
+    let mut canvas = image::RgbImage::from_pixel(960, 640, image::Rgb([255, 255, 255]));
+    image::imageops::overlay(&mut canvas, &load("astronaut_ok_white.jpg"), 0, 0);
+    image::imageops::overlay(&mut canvas, &load("grace_hopper_ok_white.jpg"), 480, 0);
+    let a = analyze(&canvas).unwrap();
+    assert_eq!(a.faces.len(), 2, "{:?}", a.faces);
+    assert!(findings(&a, 960.0).contains(&"photo.face_count"));
+    // the main face is measured
+    let g = a.primary.unwrap();
+    assert!((g.eye_left.y - 265.0).abs() < 6.0);
+}

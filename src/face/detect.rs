@@ -54,13 +54,14 @@ thread_local! {
     static DETECTOR: RefCell<Option<Box<dyn Detector>>> = const { RefCell::new(None) };
 }
 
-/// Score threshold for a face (rustface's default is 3.85; SeetaFace's
-/// authors suggest 2.0 for recall, 4.5 for precision).
+/// Score threshold for a face (rustface's default is 3.85; its docs name
+/// 0.95, 2.8 and 4.5 as typical values). Non-faces that pass it are
+/// filtered by the landmark frontal check.
 pub const SCORE_THRESH: f64 = 3.0;
 
 /// Detects faces on a grey image; boxes are in that image's pixels.
 pub fn detect_gray(gray: &[u8], w: u32, h: u32) -> crate::Result<Vec<FaceBox>> {
-    if w < 40 || h < 40 {
+    if w < 48 || h < 48 || gray.len() < (w * h) as usize {
         return Ok(Vec::new());
     }
     let model = model()?;
@@ -74,7 +75,23 @@ pub fn detect_gray(gray: &[u8], w: u32, h: u32) -> crate::Result<Vec<FaceBox>> {
             d.set_slide_window_step(4, 4);
             d
         });
-        let faces = det.detect(&ImageData::new(gray, w, h));
+        // rustface's pyramid stops at scale 40/min(w,h); capping the face
+        // size 2 px below the short side keeps every scaled image at least
+        // 40 px (its window) despite float rounding, which would otherwise
+        // underflow its window arithmetic.
+        det.set_max_face_size(w.min(h) - 2);
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            det.detect(&ImageData::new(gray, w, h))
+        }));
+        let faces = match run {
+            Ok(f) => f,
+            Err(_) => {
+                *slot = None;
+                return Err(crate::Error::Model(format!(
+                    "SeetaFace detector failed on a {w}x{h} image"
+                )));
+            }
+        };
         Ok(faces
             .iter()
             .map(|f| {
@@ -162,6 +179,12 @@ mod tests {
     #[test]
     fn tiny_or_blank_image_has_no_face() {
         assert!(detect_gray(&[0u8; 100], 10, 10).unwrap().is_empty());
+        // every short side from 48 up: no pyramid level below the window
+        for m in 48..120u32 {
+            let g = vec![90u8; (m * (m + 7)) as usize];
+            assert!(detect_gray(&g, m, m + 7).unwrap().is_empty(), "{m}");
+            assert!(detect_gray(&g, m + 7, m).unwrap().is_empty(), "{m}");
+        }
         assert!(detect_gray(&vec![128u8; 200 * 200], 200, 200)
             .unwrap()
             .is_empty());

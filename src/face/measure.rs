@@ -103,6 +103,7 @@ fn scale_geom(g: FaceGeometry, bx: f32, by: f32) -> FaceGeometry {
         eye_left: el,
         eye_right: er,
         head_top: g.head_top.map(|v| v * by),
+        head_top_proportional: g.head_top_proportional * by,
         face_width: g.face_width.map(|v| v * bx),
         face_left_x: g.face_left_x.map(|v| v * bx),
         face_right_x: g.face_right_x.map(|v| v * bx),
@@ -169,6 +170,9 @@ fn detect_faces(gray: &[u8], w: usize, h: usize) -> crate::Result<Vec<FaceBox>> 
 /// box, then twice more on the box that the landmarks imply (the mean
 /// shape fitted to them), which makes the result independent of the
 /// detector's box convention.
+/// How many times the landmarks are re-run on the box they imply.
+const LANDMARK_REFITS: usize = 2;
+
 fn landmarks(gray: &[u8], w: usize, h: usize, f: FaceBox) -> crate::Result<Vec<Point>> {
     let sp = super::shape_model()?;
     let mean = sp.mean_shape();
@@ -179,7 +183,7 @@ fn landmarks(gray: &[u8], w: usize, h: usize, f: FaceBox) -> crate::Result<Vec<P
         height: f.height,
     };
     let mut pts = sp.predict(gray, w, h, rect);
-    for _ in 0..2 {
+    for _ in 0..LANDMARK_REFITS {
         rect = fit_box(&mean, &pts);
         pts = sp.predict(gray, w, h, rect);
     }
@@ -218,7 +222,7 @@ fn mid(a: Point, b: Point) -> Point {
 }
 
 /// Frontal face: narrower eye / wider eye at least this.
-pub const FRONTAL_MIN_EYE_RATIO: f32 = 0.7;
+pub const FRONTAL_MIN_EYE_RATIO: f32 = 0.75;
 /// Frontal face: nose base at most this many eye distances off the middle.
 pub const FRONTAL_MAX_NOSE_SHIFT: f32 = 0.25;
 /// Frontal face: nose base this many eye distances below the eye line.
@@ -239,7 +243,6 @@ fn measure_face(rgb: &[u8], w: usize, h: usize, f: FaceBox, pts: &[Point]) -> Fa
     let eye_dist = ((er.x - el.x).powi(2) + (er.y - el.y).powi(2)).sqrt();
     let cx = (el.x + er.x) / 2.0;
     let tilt = (er.y - el.y).atan2(er.x - el.x).to_degrees();
-    let nose = pts[4];
 
     let ctx = Ctx {
         rgb,
@@ -247,7 +250,6 @@ fn measure_face(rgb: &[u8], w: usize, h: usize, f: FaceBox, pts: &[Point]) -> Fa
         h,
         el,
         er,
-        nose,
         eye_dist,
     };
     let (fl, fr) = ctx.cheeks();
@@ -268,6 +270,7 @@ fn measure_face(rgb: &[u8], w: usize, h: usize, f: FaceBox, pts: &[Point]) -> Fa
         face_center_x: cx,
         tilt_deg: tilt,
         head_top_estimated: top.estimated,
+        head_top_proportional: ctx.proportional_top(),
     }
 }
 
@@ -277,7 +280,6 @@ struct Ctx<'a> {
     h: usize,
     el: Point,
     er: Point,
-    nose: Point,
     eye_dist: f32,
 }
 
@@ -301,7 +303,6 @@ impl Ctx<'_> {
     fn cheeks(&self) -> (f32, f32) {
         let cx = (self.el.x + self.er.x) / 2.0;
         let half = WIDTH_PER_EYE_DIST * self.eye_dist / 2.0;
-        let _ = (self.nose, self.h);
         (cx - half, cx + half)
     }
 
@@ -313,8 +314,8 @@ impl Ctx<'_> {
         for y in y0..y1 {
             for x in x0..x1 {
                 let i = (y * self.w + x) * 3;
-                for c in 0..3 {
-                    hist[c][self.rgb[i + c] as usize] += 1;
+                for (c, hc) in hist.iter_mut().enumerate() {
+                    hc[self.rgb[i + c] as usize] += 1;
                 }
                 n += 1;
             }
@@ -399,22 +400,43 @@ impl Ctx<'_> {
         if x1 <= x0 + 2 || y_end < run {
             return self.head_top_from_proportions();
         }
+        // interior sample below the first departure, to find the edge at
+        // half the contrast (the 50% point of a soft or anti-aliased edge)
+        let k = ((self.eye_dist / 15.0).round() as usize).max(3);
         let mut tops: Vec<usize> = Vec::with_capacity(x1 - x0);
+        let mut d = vec![0f32; y_end];
         for x in x0..x1 {
             let bg = bg_at(x);
+            for (y, dy) in d.iter_mut().enumerate() {
+                *dy = dist(self.px(x, y), bg);
+            }
             let mut count = 0;
-            let mut top = y_end;
-            for y in 0..y_end {
-                if dist(self.px(x, y), bg) > thresh {
+            let mut first = None;
+            for (y, &dy) in d.iter().enumerate() {
+                if dy > thresh {
                     count += 1;
                     if count == run {
-                        top = y + 1 - run;
+                        first = Some(y + 1 - run);
                         break;
                     }
                 } else {
                     count = 0;
                 }
             }
+            let Some(y0) = first else {
+                tops.push(y_end);
+                continue;
+            };
+            let a = y0 + run;
+            let b = (a + k).min(y_end);
+            let mut inner: Vec<f32> = d[y0.max(a.min(b.saturating_sub(1)))..b.max(y0 + 1)].to_vec();
+            inner.sort_by(|p, q| p.total_cmp(q));
+            let contrast = inner[inner.len() / 2].max(thresh);
+            let half = contrast * 0.5;
+            let from = y0.saturating_sub(2 * run);
+            let top = (from..b.max(y0 + 1))
+                .find(|&y| d[y] >= half && d.get(y + 1).is_none_or(|&v| v >= half))
+                .unwrap_or(y0);
             tops.push(top);
         }
         // median filter across columns: a strand narrower than half the
@@ -422,7 +444,10 @@ impl Ctx<'_> {
         let m = (((self.eye_dist * 0.1) as usize) | 1).max(3);
         let smooth = median_filter(&tops, m);
         let best = *smooth.iter().min().unwrap_or(&y_end);
-        if best >= y_end {
+        // nothing departs above the eyes, or only something implausibly
+        // close to them (the forehead: hair the colour of the background)
+        let eye_mid = (self.el.y + self.er.y) / 2.0;
+        if best >= y_end || eye_mid - (best as f32) < HEAD_MIN_PER_EYE_DIST * self.eye_dist {
             return self.head_top_from_proportions();
         }
         if best == 0 {
@@ -433,17 +458,21 @@ impl Ctx<'_> {
             };
         }
         HeadTop {
-            y: Some(best as f32 + HEAD_DY),
+            y: Some(best as f32),
             cut: false,
             estimated: false,
         }
     }
 
+    /// The eye line minus HEAD_PER_EYE_DIST eye distances (may be < 0).
+    fn proportional_top(&self) -> f32 {
+        (self.el.y + self.er.y) / 2.0 - HEAD_PER_EYE_DIST * self.eye_dist
+    }
+
     /// Head top from the face's proportions, when the background is not
     /// plain enough to see where the head ends.
     fn head_top_from_proportions(&self) -> HeadTop {
-        let eye_y = (self.el.y + self.er.y) / 2.0;
-        let y = eye_y - HEAD_PER_EYE_DIST * self.eye_dist;
+        let y = self.proportional_top();
         HeadTop {
             y: if y > 0.0 { Some(y) } else { None },
             cut: y <= 0.0,
@@ -459,10 +488,13 @@ const BG_MAX_SPREAD: f32 = 24.0;
 const BG_MAX_LR_DIFF: f32 = 40.0;
 /// A pixel departs from the background when its colour differs (max over
 /// channels) by more than max(HEAD_T_MIN, HEAD_T_K * background spread).
-const HEAD_T_MIN: f32 = 14.0;
-const HEAD_T_K: f32 = 2.5;
-/// Offset from the first departing row to the reported head top.
-const HEAD_DY: f32 = 0.0;
+const HEAD_T_MIN: f32 = 10.0;
+const HEAD_T_K: f32 = 3.0;
+/// A head top seen less than this many eye distances above the eye line is
+/// not the top of the head (a head is ~2 eye distances above the eyes, a
+/// hairline ~1.2): the hair is invisible against the background and the
+/// head top is estimated instead.
+const HEAD_MIN_PER_EYE_DIST: f32 = 1.4;
 /// Eye line to head top as a multiple of the eye distance (fallback).
 const HEAD_PER_EYE_DIST: f32 = 2.0;
 
@@ -510,6 +542,249 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    /// A synthetic portrait: background `bg`, a head of colour `hair`
+    /// (a half-disc of radius 90 centred at x=240 whose top is at y=`top`),
+    /// eyes at y=300.
+    fn synthetic(bg: [u8; 3], hair: [u8; 3], top: i32) -> Vec<u8> {
+        let (w, h) = (480i32, 640i32);
+        let mut v = Vec::with_capacity((w * h * 3) as usize);
+        let cy = top + 90;
+        for y in 0..h {
+            for x in 0..w {
+                let inside = (y >= cy && (x - 240).abs() <= 90)
+                    || ((x - 240).pow(2) + (y - cy).pow(2) <= 90 * 90);
+                v.extend_from_slice(if inside { &hair } else { &bg });
+            }
+        }
+        v
+    }
+
+    fn ctx(rgb: &[u8]) -> Ctx<'_> {
+        Ctx {
+            rgb,
+            w: 480,
+            h: 640,
+            el: Point { x: 200.0, y: 300.0 },
+            er: Point { x: 280.0, y: 300.0 },
+            eye_dist: 80.0,
+        }
+    }
+
+    #[test]
+    fn head_top_dark_hair_on_white() {
+        let img = synthetic([255; 3], [60, 50, 40], 100);
+        let c = ctx(&img);
+        let (l, r) = c.cheeks();
+        let t = c.head_top(l, r);
+        assert!(!t.cut && !t.estimated);
+        assert!((t.y.unwrap() - 100.0).abs() <= 1.0, "{:?}", t.y);
+    }
+
+    #[test]
+    fn head_top_grey_hair_on_white_and_on_light_grey() {
+        let img = synthetic([255; 3], [228, 226, 224], 80);
+        let c = ctx(&img);
+        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        assert!((t.y.unwrap() - 80.0).abs() <= 1.0, "{:?}", t.y);
+        let img = synthetic([240; 3], [215, 215, 215], 120);
+        let c = ctx(&img);
+        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        assert!((t.y.unwrap() - 120.0).abs() <= 1.0, "{:?}", t.y);
+    }
+
+    #[test]
+    fn head_top_ignores_a_flyaway_strand() {
+        let mut img = synthetic([100, 197, 255], [40, 30, 20], 100);
+        for y in 60..100 {
+            for x in [240usize, 241] {
+                let i = (y * 480 + x) * 3;
+                img[i..i + 3].copy_from_slice(&[40, 30, 20]);
+            }
+        }
+        let c = ctx(&img);
+        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        assert!((t.y.unwrap() - 100.0).abs() <= 1.0, "{:?}", t.y);
+    }
+
+    #[test]
+    fn hair_invisible_against_the_background_is_estimated() {
+        // white hair on white: only the forehead (skin) departs, 80 px =
+        // 1.0 eye distance above the eyes
+        let mut img = synthetic([255; 3], [255; 3], 100);
+        for y in 220..640usize {
+            for x in 160..320usize {
+                let i = (y * 480 + x) * 3;
+                img[i..i + 3].copy_from_slice(&[220, 170, 140]);
+            }
+        }
+        let c = ctx(&img);
+        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        assert!(t.estimated, "{:?}", t.y);
+        assert!((t.y.unwrap() - (300.0 - HEAD_PER_EYE_DIST * 80.0)).abs() < 0.01);
+    }
+
+    #[test]
+    fn head_cut_by_the_top_edge() {
+        let img = synthetic([255; 3], [60, 50, 40], -30);
+        let c = ctx(&img);
+        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        assert!(t.cut && t.y.is_none());
+    }
+
+    #[test]
+    fn head_top_on_a_busy_background_is_estimated() {
+        let mut img = synthetic([255; 3], [60, 50, 40], 100);
+        for (i, p) in img.chunks_exact_mut(3).enumerate() {
+            if p[0] == 255 && (i / 7 + i / (480 * 7)) % 2 == 0 {
+                p.copy_from_slice(&[20, 120, 20]);
+            }
+        }
+        let c = ctx(&img);
+        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        assert!(t.estimated);
+        assert!((t.y.unwrap() - (300.0 - HEAD_PER_EYE_DIST * 80.0)).abs() < 0.01);
+    }
+
+    #[test]
+    fn cheeks_span_is_centred_on_the_eyes() {
+        let img = synthetic([255; 3], [60, 50, 40], 100);
+        let c = ctx(&img);
+        let (l, r) = c.cheeks();
+        assert!(((r - l) - WIDTH_PER_EYE_DIST * 80.0).abs() < 0.01);
+        assert!(((l + r) / 2.0 - 240.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn frontal_and_turned_faces() {
+        let p = |x: f32, y: f32| Point { x, y };
+        // astronaut_ok_white's landmarks
+        let frontal = [
+            p(307., 270.),
+            p(268., 272.),
+            p(175., 263.),
+            p(212., 269.),
+            p(238., 337.),
+        ];
+        assert!(is_frontal(&frontal));
+        // camera.png: a three-quarter view (far eye foreshortened)
+        let turned = [
+            p(259., 145.),
+            p(252., 146.),
+            p(228., 146.),
+            p(239., 147.),
+            p(248., 167.),
+        ];
+        assert!(!is_frontal(&turned));
+        // nose far to the side
+        let mut side = frontal;
+        side[4] = p(290., 337.);
+        assert!(!is_frontal(&side));
+        // degenerate
+        assert!(!is_frontal(&[p(0., 0.); 5]));
+    }
+
+    #[test]
+    fn tiny_and_blank_images_have_no_face() {
+        let a = analyze(&image::RgbImage::new(10, 10)).unwrap();
+        assert!(a.faces.is_empty() && a.primary.is_none());
+        let a = analyze(&image::RgbImage::from_pixel(
+            480,
+            640,
+            image::Rgb([255, 255, 255]),
+        ))
+        .unwrap();
+        assert!(a.faces.is_empty() && a.primary.is_none());
+    }
+
+    #[test]
+    fn big_images_report_input_pixels() {
+        let img = fixture("grace_hopper_ok_white.jpg");
+        let small = analyze(&img).unwrap().primary.unwrap();
+        let big = image::imageops::resize(&img, 1500, 2000, image::imageops::FilterType::Triangle);
+        let a = analyze(&big).unwrap();
+        assert_eq!(a.faces.len(), 1);
+        let g = a.primary.unwrap();
+        let k = 1500.0 / 480.0;
+        assert!((g.eye_left.y - small.eye_left.y * k).abs() < 3.0 * k);
+        assert!((g.face_center_x - small.face_center_x * k).abs() < 3.0 * k);
+        assert!((g.face_width.unwrap() - small.face_width.unwrap() * k).abs() < 6.0 * k);
+        assert!((g.head_top.unwrap() - small.head_top.unwrap() * k).abs() < 3.0 * k);
+    }
+
+    #[test]
+    fn analyze_is_thread_safe() {
+        use rayon::prelude::*;
+        let names = [
+            "astronaut_ok_blue.jpg",
+            "grace_hopper_ok_blue.jpg",
+            "coffee.png",
+        ];
+        let imgs: Vec<_> = names.iter().map(|n| fixture(n)).collect();
+        let counts: Vec<usize> = imgs
+            .par_iter()
+            .map(|i| analyze(i).unwrap().faces.len())
+            .collect();
+        assert_eq!(counts, vec![1, 1, 0]);
+    }
+
+    /// CPU time of this thread in ms (Linux), immune to other processes'
+    /// load: `cargo test --release --lib face::measure::tests::cpu -- --ignored --nocapture`.
+    fn cpu_ms() -> f64 {
+        let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+        s.split_whitespace()
+            .next()
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1e6
+    }
+
+    #[test]
+    #[ignore]
+    fn cpu_time_per_stage() {
+        let n = 30;
+        for name in [
+            "astronaut_ok_white.jpg",
+            "grace_hopper_ok_gray.jpg",
+            "grace_hopper_small_face.jpg",
+            "coffee.png",
+        ] {
+            let img = fixture(name);
+            analyze(&img).unwrap();
+            let (w, h) = (img.width() as usize, img.height() as usize);
+            let t = cpu_ms();
+            for _ in 0..n {
+                analyze(&img).unwrap();
+            }
+            let total = (cpu_ms() - t) / n as f64;
+            let g = to_gray(img.as_raw());
+            let t = cpu_ms();
+            let mut faces = Vec::new();
+            for _ in 0..n {
+                faces = detect_faces(&g, w, h).unwrap();
+            }
+            let det = (cpu_ms() - t) / n as f64;
+            let t = cpu_ms();
+            for _ in 0..n {
+                if let Some(f) = faces.first() {
+                    landmarks(&g, w, h, *f).unwrap();
+                }
+            }
+            let lm = (cpu_ms() - t) / n as f64;
+            println!("{name:30} total {total:6.2} ms  detect {det:6.2}  landmarks {lm:5.2}");
+        }
+        let big = image::imageops::resize(
+            &fixture("astronaut_ok_white.jpg"),
+            1500,
+            2000,
+            image::imageops::FilterType::Triangle,
+        );
+        let t = cpu_ms();
+        for _ in 0..5 {
+            analyze(&big).unwrap();
+        }
+        println!("1500x2000 total {:6.2} ms", (cpu_ms() - t) / 5.0);
     }
 
     #[test]

@@ -55,6 +55,11 @@ pub struct FaceGeometry {
     /// True when `head_top` could not be seen against a plain background
     /// and was estimated from the face's proportions instead.
     pub head_top_estimated: bool,
+    /// The head top estimated from the face's proportions alone (eye line
+    /// minus 2.0 eye distances; may be negative): for callers that need a
+    /// value when `head_top` is `None` (head cut by the top edge), e.g. to
+    /// plan a crop.
+    pub head_top_proportional: f32,
 }
 
 /// What [`analyze`] found.
@@ -76,8 +81,8 @@ pub use measure::is_frontal;
 
 /// Horizontal centring tolerance as a fraction of the image width: the
 /// face centre (midpoint of the eye centres) is "centred" when it is
-/// within this of the image's middle (5% = 24 px on the 480-px photo;
-/// ICAO 9303's guidance for the face's horizontal position).
+/// within this of the image's middle (5% = 24 px on the 480-px photo; the
+/// spec leaves the value open, the choice is explained in docs/face.md).
 pub const CENTER_TOLERANCE_FRAC: f32 = 0.05;
 
 pub use shape::{Rect, ShapePredictor};

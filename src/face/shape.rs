@@ -225,10 +225,10 @@ impl ShapePredictor {
             return Err(err("delta levels differ from forest levels", p));
         }
         let mut deltas = Vec::with_capacity(n);
-        for level in 0..n {
+        for anchor in &anchors {
             let p = r.pos;
             let m = r.count(4)?;
-            if m != anchors[level].len() {
+            if m != anchor.len() {
                 return Err(err("delta count differs from anchor count", p));
             }
             let mut d = Vec::with_capacity(m);

@@ -196,7 +196,8 @@ pub fn check_bytes_with(
                         Finding::error(
                             "photo.geometry_unmeasured",
                             PhotoMsg::GeometryUnmeasured {
-                                reason: e.to_string(),
+                                reason_zh: e.render(crate::Lang::Zh),
+                                reason_en: e.render(crate::Lang::En),
                             },
                         )
                         .expected(geometry_expected(profile)),
@@ -204,13 +205,8 @@ pub fn check_bytes_with(
                 }
             } else {
                 b.push(
-                    Finding::error(
-                        "photo.geometry_unmeasured",
-                        PhotoMsg::GeometryUnmeasured {
-                            reason: "the face check was switched off".into(),
-                        },
-                    )
-                    .expected(geometry_expected(profile)),
+                    Finding::error("photo.geometry_unmeasured", PhotoMsg::GeometrySwitchedOff)
+                        .expected(geometry_expected(profile)),
                 );
             }
         }
@@ -664,7 +660,7 @@ fn check_png(b: &mut Builder, bytes: &[u8], opts: &CheckOptions) -> Option<RgbIm
     );
     let d = p
         .phys
-        .and_then(|(x, y, unit)| (unit == 1).then(|| (x as f64 * 0.0254, y as f64 * 0.0254)));
+        .and_then(|(x, y, unit)| (unit == 1).then_some((x as f64 * 0.0254, y as f64 * 0.0254)));
     check_dpi(b, &[("PNG pHYs", d)]);
     if !p.complete {
         b.push(Finding::error(
@@ -969,8 +965,8 @@ fn collect(paths: &[PathBuf]) -> Vec<Input> {
     out
 }
 
-enum Outcome {
-    Item(Box<Item>),
+enum Outcome<T> {
+    Item(Box<Item>, Option<T>),
     Skipped(InputProblem),
 }
 
@@ -1057,12 +1053,13 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn check_input(
+fn check_input<T>(
     path: &Path,
     explicit: bool,
     profile: &PhotoProfile,
     opts: &CheckOptions,
-) -> Outcome {
+    map: &(dyn Fn(&PhotoResult) -> T + Sync),
+) -> Outcome<T> {
     if !explicit {
         let ext = ext_of(path).to_ascii_lowercase();
         if !IMAGE_EXTS.contains(&ext.as_str()) {
@@ -1096,7 +1093,38 @@ fn check_input(
             }
         }
     }
-    Outcome::Item(Box::new(check_file(path, profile, opts).item))
+    // A panic in a decoder or an analysis must not stop the batch: the file
+    // is reported as unreadable instead.
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let res = check_file(path, profile, opts);
+        let extra = map(&res);
+        (res.item, extra)
+    }));
+    let (item, extra) = match r {
+        Ok((item, extra)) => (item, Some(extra)),
+        Err(e) => (unreadable_after_panic(path, e), None),
+    };
+    Outcome::Item(Box::new(item), extra)
+}
+
+fn unreadable_after_panic(path: &Path, e: Box<dyn std::any::Any + Send>) -> Item {
+    {
+        let what = e
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| e.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        unreadable_item(
+            path,
+            vec![Finding::error(
+                "photo.unreadable",
+                PhotoMsg::Corrupt {
+                    detail: format!("internal error while checking: {what}"),
+                },
+            )],
+            None,
+        )
+    }
 }
 
 /// Checks files and folders (folders recursively, entries sorted by path):
@@ -1111,18 +1139,32 @@ pub fn check_paths(
     opts: &CheckOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report> {
+    check_paths_map(paths, profile, opts, progress, &|_| ()).map(|(r, _)| r)
+}
+
+/// [`check_paths`], also calling `map` on every checked photo's full
+/// result (decoded pixels, face analysis) while it is in memory, e.g. to
+/// draw an annotated picture or a thumbnail. The second vector is aligned
+/// with `report.results` (`None` where a file could not be checked at all).
+pub fn check_paths_map<T: Send>(
+    paths: &[PathBuf],
+    profile: &PhotoProfile,
+    opts: &CheckOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    map: &(dyn Fn(&PhotoResult) -> T + Sync),
+) -> Result<(Report, Vec<Option<T>>)> {
     let inputs = collect(paths);
     let total = inputs
         .iter()
         .filter(|i| matches!(i, Input::File { .. }))
         .count();
     let done = AtomicUsize::new(0);
-    let outcomes: Vec<Outcome> = inputs
+    let outcomes: Vec<Outcome<T>> = inputs
         .into_par_iter()
         .map(|inp| match inp {
             Input::Problem(p) => Outcome::Skipped(p),
             Input::File { path, explicit } => {
-                let o = check_input(&path, explicit, profile, opts);
+                let o = check_input(&path, explicit, profile, opts, map);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress(n, total);
                 o
@@ -1130,14 +1172,18 @@ pub fn check_paths(
         })
         .collect();
     let mut report = Report::new("photo check");
+    let mut extras = Vec::new();
     for o in outcomes {
         match o {
-            Outcome::Item(i) => report.results.push(*i),
+            Outcome::Item(i, x) => {
+                report.results.push(*i);
+                extras.push(x);
+            }
             Outcome::Skipped(p) => report.input_errors.push(p),
         }
     }
     report.summary_extra.push(("profile", json!(profile.name)));
-    Ok(report)
+    Ok((report, extras))
 }
 
 #[cfg(test)]
@@ -1629,6 +1675,8 @@ mod tests {
             },
             head_top: head,
             head_cut: false,
+            head_top_estimated: false,
+            head_top_proportional: 0.0,
             face_width: Some(w),
             face_left_x: None,
             face_right_x: None,
@@ -1804,5 +1852,39 @@ mod tests {
         assert_eq!(report.exit_code(), 1);
         let js = report.to_json(crate::Lang::En);
         assert_eq!(js["summary"]["profile"], "national");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        /// Mutated and cut real photos never panic the pipeline.
+        #[test]
+        fn mutated_photos_never_panic(pos in 0usize..40000, byte in proptest::num::u8::ANY, cut in 0usize..40000) {
+            let mut j = base_bytes();
+            let p = pos % j.len();
+            j[p] = byte;
+            let c = cut % (j.len() + 1);
+            let a = run("m.jpg", &j);
+            let b = run("m.jpg", &j[..c]);
+            proptest::prop_assert!(a.verdict == "fail" && b.verdict == "fail");
+        }
+    }
+
+    /// Prints example items (run with `-- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn print_examples() {
+        let mut j = base_bytes();
+        set_jfif(&mut j, 1, 72, 72);
+        for (n, b) in [("ok.jpg", base_bytes()), ("dpi72.jpg", j)] {
+            let item = run(n, &b);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&item.to_json(crate::Lang::En)).unwrap()
+            );
+            println!(
+                "{}",
+                serde_json::to_string(&item.to_json(crate::Lang::Zh)).unwrap()
+            );
+        }
     }
 }

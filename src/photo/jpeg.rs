@@ -543,11 +543,9 @@ pub fn parse(b: &[u8]) -> JpegInfo {
                             });
                         }
                     }
-                    (0xE1, "Exif") if info.exif.is_none() => {
-                        // "Exif\0\0" (some writers use "Exif\0\xFF").
-                        if body.len() > 6 {
-                            info.exif = Some(parse_tiff(&body[6..]));
-                        }
+                    // "Exif\0\0" (some writers use "Exif\0\xFF").
+                    (0xE1, "Exif") if info.exif.is_none() && body.len() > 6 => {
+                        info.exif = Some(parse_tiff(&body[6..]));
                     }
                     (0xE1, "http://ns.adobe.com/xap/1.0/") => info.xmp = true,
                     (0xE2, "ICC_PROFILE") => {

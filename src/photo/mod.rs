@@ -9,8 +9,10 @@
 //! Entry point: [`check_paths`] (files and folders) or [`check_bytes`]
 //! (one file's bytes). Finding codes and decisions: docs/photo.md.
 
+pub mod annotate;
 pub mod check;
 pub mod fix;
+pub mod html;
 pub mod jpeg;
 mod msg;
 pub mod pixels;

@@ -137,10 +137,14 @@ pub enum PhotoMsg {
     Orientation {
         value: u16,
     },
-    /// The face geometry was not measured (engine unavailable or failed).
+    /// The face geometry was not measured (engine unavailable or failed);
+    /// the reason in both languages.
     GeometryUnmeasured {
-        reason: String,
+        reason_zh: String,
+        reason_en: String,
     },
+    /// The face geometry was not measured: the face check was switched off.
+    GeometrySwitchedOff,
     FaceCount {
         count: usize,
     },
@@ -185,6 +189,8 @@ pub enum PhotoMsg {
     },
     /// (input problem) A folder with no files.
     NoFiles,
+    /// A finding of the pixel checks (background, colour, sharpness...).
+    Pixel(crate::photo::pixels::PixelMsg),
 }
 
 fn num(v: f64) -> String {
@@ -399,13 +405,22 @@ impl PhotoMsg {
                     format!("EXIF orientation is {value} (not 1): the stored pixels are not upright and viewers rotate or mirror them; this check uses the stored pixels")
                 }
             }
-            GeometryUnmeasured { reason } => {
+            GeometryUnmeasured {
+                reason_zh,
+                reason_en,
+            } => {
                 if zh {
-                    format!("人像几何（人脸数、头顶、眼睛、脸宽、居中）未测量：{reason}")
+                    format!("人像几何（人脸数、头顶、眼睛、脸宽、居中）未测量：{reason_zh}")
                 } else {
-                    format!("face geometry (face count, head top, eyes, face width, centring) was not measured: {reason}")
+                    format!("face geometry (face count, head top, eyes, face width, centring) was not measured: {reason_en}")
                 }
             }
+            GeometrySwitchedOff => lang
+                .pick(
+                    "人像几何（人脸数、头顶、眼睛、脸宽、居中）未测量：人脸检查已关闭",
+                    "face geometry (face count, head top, eyes, face width, centring) was not measured: the face check was switched off",
+                )
+                .into(),
             FaceCount { count } => match (count, zh) {
                 (0, true) => "未检测到正面人脸".into(),
                 (0, false) => "no frontal face found".into(),
@@ -536,6 +551,7 @@ impl PhotoMsg {
             NoFiles => lang
                 .pick("文件夹中没有文件", "the folder has no files")
                 .into(),
+            Pixel(m) => m.render(lang),
         }
     }
 }

@@ -27,8 +27,13 @@ pub struct PhotoProfile {
     pub file: FileRules,
     #[serde(default)]
     pub image: ImageRules,
+    /// Accepted background colours; empty = the colour is not checked.
     #[serde(default)]
-    pub background: BackgroundRules,
+    pub backgrounds: Vec<Background>,
+    /// Largest accepted colour difference (CIEDE2000, as measured by
+    /// `photo::pixels`) between the measured background and a reference.
+    #[serde(default = "default_delta_e")]
+    pub background_tolerance_de: f32,
     #[serde(default)]
     pub geometry: GeometryRules,
     /// Thresholds of the pixel checks (sharpness, exposure, ...), owned by
@@ -87,28 +92,16 @@ fn default_dpi_tolerance() -> f64 {
 }
 
 /// One accepted background colour.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BackgroundColor {
-    /// Machine name (`white`).
+pub struct Background {
+    /// Name shown in reports (`light_blue`, `white`, `light_gray`).
     pub name: String,
-    pub name_zh: String,
+    /// The reference sRGB value from the standard.
     pub rgb: [u8; 3],
 }
 
-/// Accepted background colours; empty = the background colour is not checked.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BackgroundRules {
-    #[serde(default)]
-    pub colors: Vec<BackgroundColor>,
-    /// Largest accepted colour difference (CIELAB ΔE, as measured by
-    /// `photo::pixels`) between the measured background and a reference.
-    #[serde(default = "default_delta_e")]
-    pub tolerance_delta_e: f64,
-}
-
-fn default_delta_e() -> f64 {
+fn default_delta_e() -> f32 {
     10.0
 }
 
@@ -301,15 +294,15 @@ mod tests {
         assert_eq!(n.image.min_quality, Some(60));
         assert_eq!(n.image.dpi, Some(300.0));
         assert!(n.image.rgb24);
-        assert_eq!(n.background.colors.len(), 3);
+        assert_eq!(n.backgrounds.len(), 3);
         assert!(n.geometry.enabled && n.geometry.face_count);
         assert_eq!(n.geometry.head_top, [50.0, 110.0]);
         assert_eq!(n.geometry.eye_y, [200.0, 300.0]);
         assert_eq!(n.geometry.face_width, [180.0, 300.0]);
         assert!(n.extension_ok("JPG") && n.extension_ok("jpg") && !n.extension_ok("jpeg"));
         let g = PhotoProfile::builtin("guangdong").unwrap();
-        assert_eq!(g.background.colors.len(), 2);
-        assert!(g.background.colors.iter().all(|c| c.rgb != [100, 197, 255]));
+        assert_eq!(g.backgrounds.len(), 2);
+        assert!(g.backgrounds.iter().all(|c| c.rgb != [100, 197, 255]));
         let u = PhotoProfile::builtin("guangdong-upload").unwrap();
         assert_eq!(u.image.min_width, Some(600));
         assert_eq!(u.image.min_height, Some(800));

@@ -1,1 +1,185 @@
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use serde_json::json;
+
 use super::*;
+use crate::finding::{Finding, Severity};
+use crate::msg::Msg;
+
+fn data(zh: &str, en: &str) -> Msg {
+    Msg::Data {
+        zh: zh.into(),
+        en: en.into(),
+    }
+}
+
+fn sample() -> Report {
+    let mut r = Report::new("eligibility");
+    let mut a = Item::new("ineligible", false)
+        .key("exam_no", "010120100001")
+        .key("name", "=CMD|' /C calc'!A0")
+        .with_extra("missing", json!(["00015", "00018"]))
+        .with_extra("credits", 62.5);
+    a.findings.push(Finding::error(
+        "elig.required",
+        data("缺少必考课程", "required course missing"),
+    ));
+    a.findings.push(Finding::error(
+        "elig.required",
+        data("又一门", "another one"),
+    ));
+    a.findings.push(Finding::warning(
+        "elig.practice_match",
+        data("实践不符", "practice mismatch"),
+    ));
+    let b = Item::new("eligible", true)
+        .key("exam_no", "440106199001010011")
+        .key("name", "张三")
+        .key("school", "中山大学")
+        .with_extra("detail", json!({"k": 1}))
+        .with_extra("flag", true);
+    r.results.push(a);
+    r.results.push(b);
+    r
+}
+
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(false)
+        .from_reader(bytes);
+    rd.records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn csv_columns_and_values() {
+    let out = to_csv(&sample(), Lang::Zh, false);
+    let rows = csv_rows(&out);
+    assert_eq!(
+        rows[0],
+        [
+            "exam_no", "name", "school", "verdict", "codes", "messages", "missing", "credits",
+            "detail", "flag"
+        ]
+    );
+    assert_eq!(rows[1][0], "010120100001");
+    // formula-like text neutralised
+    assert_eq!(rows[1][1], "'=CMD|' /C calc'!A0");
+    assert_eq!(rows[1][2], "");
+    assert_eq!(rows[1][3], "ineligible");
+    // codes once each, joined by ';'; messages by '；'
+    assert_eq!(rows[1][4], "elig.required;elig.practice_match");
+    assert_eq!(rows[1][5], "缺少必考课程；又一门；实践不符");
+    assert_eq!(rows[1][6], "[\"00015\",\"00018\"]");
+    assert_eq!(rows[1][7], "62.5");
+    assert_eq!(rows[2][0], "440106199001010011");
+    assert_eq!(rows[2][2], "中山大学");
+    assert_eq!(rows[2][4], "");
+    assert_eq!(rows[2][8], "{\"k\":1}");
+    assert_eq!(rows[2][9], "true");
+    assert!(!out.starts_with(crate::output::BOM));
+}
+
+#[test]
+fn csv_english_and_bom() {
+    let out = to_csv(&sample(), Lang::En, true);
+    assert!(out.starts_with(crate::output::BOM));
+    let rows = csv_rows(&out[3..]);
+    assert_eq!(
+        rows[1][5],
+        "required course missing; another one; practice mismatch"
+    );
+}
+
+#[test]
+fn csv_empty_report() {
+    let out = to_csv(&Report::new("photo check"), Lang::Zh, false);
+    assert_eq!(
+        String::from_utf8(out).unwrap().trim(),
+        "verdict,codes,messages"
+    );
+}
+
+#[test]
+fn xlsx_results_and_input_errors() {
+    let mut r = sample();
+    r.input_errors.push(InputProblem {
+        file: "scores.csv".into(),
+        row: Some(7),
+        column: Some("课程代码".into()),
+        severity: Severity::Error,
+        code: "table.scientific",
+        message: data("科学计数法", "scientific notation"),
+    });
+    let bytes = to_xlsx(&r, Lang::Zh).unwrap();
+    let mut x = Xlsx::new(Cursor::new(bytes)).unwrap();
+    assert_eq!(x.sheet_names(), ["results", "input_errors"]);
+    let rows: Vec<Vec<Data>> = x
+        .worksheet_range("results")
+        .unwrap()
+        .rows()
+        .map(|r| r.to_vec())
+        .collect();
+    assert_eq!(rows[0][0], Data::String("exam_no".into()));
+    // identifiers stay text: never numbers, no lost digits
+    assert_eq!(rows[1][0], Data::String("010120100001".into()));
+    assert_eq!(rows[2][0], Data::String("440106199001010011".into()));
+    assert_eq!(rows[1][1], Data::String("'=CMD|' /C calc'!A0".into()));
+    assert_eq!(
+        rows[1][5],
+        Data::String("缺少必考课程；又一门；实践不符".into())
+    );
+    // numbers stay numbers
+    assert_eq!(rows[1][7], Data::Float(62.5));
+    assert_eq!(rows[2][1], Data::String("张三".into()));
+    let errs: Vec<Vec<Data>> = x
+        .worksheet_range("input_errors")
+        .unwrap()
+        .rows()
+        .map(|r| r.to_vec())
+        .collect();
+    assert_eq!(errs[0][5], Data::String("message".into()));
+    assert_eq!(errs[1][1], Data::Float(7.0));
+    assert_eq!(errs[1][2], Data::String("课程代码".into()));
+    assert_eq!(errs[1][4], Data::String("table.scientific".into()));
+    assert_eq!(errs[1][5], Data::String("科学计数法".into()));
+}
+
+#[test]
+fn xlsx_without_input_errors_has_one_sheet() {
+    let x = Xlsx::new(Cursor::new(to_xlsx(&sample(), Lang::En).unwrap())).unwrap();
+    assert_eq!(x.sheet_names(), ["results"]);
+}
+
+#[test]
+fn widths_count_cjk_double() {
+    assert_eq!(text_width("abc"), 3);
+    assert_eq!(text_width("中山大学"), 8);
+    assert_eq!(text_width("第一行\nab"), 6);
+    let t = Table {
+        header: vec!["name".into(), "x".into()],
+        rows: vec![vec![
+            Cell::Text("中山大学附属学院".into()),
+            Cell::Number(1.0),
+        ]],
+    };
+    assert_eq!(t.widths(60), [18.0, 4.0]);
+    let t = Table {
+        header: vec!["a".into()],
+        rows: vec![vec![Cell::Text("长".repeat(100))]],
+    };
+    assert_eq!(t.widths(60), [60.0]);
+}
+
+#[test]
+fn big_numbers_stay_exact() {
+    assert_eq!(value_cell(&json!(12)), Cell::Number(12.0));
+    assert_eq!(
+        value_cell(&json!(440106199001010011u64)),
+        Cell::Text("440106199001010011".into())
+    );
+    assert_eq!(value_cell(&json!(null)), Cell::Empty);
+}

@@ -54,9 +54,13 @@ pub fn build_exemptions(cands: &[Candidate], ex: &Exemptions, opts: &Options) ->
                 list.iter().find(|c| major_key(&c.major_code) == mk)
             })
             .unwrap_or(&list[0]);
-        groups.entry(c.school.clone()).or_default().push((c, e));
+        groups
+            .entry(crate::text::norm(&c.school))
+            .or_default()
+            .push((c, e));
     }
-    for (school, mut rows) in groups {
+    for (_, mut rows) in groups {
+        let school = rows[0].0.school.clone();
         rows.sort_by(|a, b| {
             (a.0.exam_no.as_str(), a.1.course_code.as_str())
                 .cmp(&(b.0.exam_no.as_str(), b.1.course_code.as_str()))

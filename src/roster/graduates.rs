@@ -99,7 +99,13 @@ pub fn build_graduates(cands: &[Candidate], elig: Option<&Eligibility>, opts: &O
             }
         }
     }
-    for (school, majors) in groups {
+    for (_, majors) in groups {
+        // as written in the candidates table (groups are keyed normalised)
+        let school = majors
+            .values()
+            .next()
+            .map(|v| v[0].0.school.clone())
+            .unwrap_or_default();
         let mut g = Group {
             keys: vec![("school", school.clone())],
             name: if school.is_empty() {

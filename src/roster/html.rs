@@ -19,7 +19,7 @@ use std::fmt::Write;
 use super::xlsx::summary_table;
 use super::{Group, Kind, Roster, EXEMPTION_COPIES};
 use crate::msg::Lang;
-use crate::render::{input_errors_table, items_table, Cell, Table};
+use crate::render::{input_errors_table, Cell, Table};
 
 /// Escapes text for HTML content and attribute values.
 pub(crate) fn esc(s: &str) -> String {
@@ -95,7 +95,10 @@ tr.subtotal td {{ text-align: right; }}
 tr.total td {{ text-align: right; font-weight: bold; }}
 .sign {{ margin-top: 8mm; line-height: 3; }}
 .sign p {{ margin: 0; }}
-.sign span {{ display: inline-block; min-width: 20em; }}
+.sign span {{ display: inline-block; }}
+.sign span.s1 {{ width: 45%; }}
+.sign span.s2 {{ width: 30%; }}
+td.name {{ white-space: nowrap; }}
 @media screen {{ body {{ background: #ddd; }} section.page {{ background: #fff; max-width: {w}; margin: 8mm auto; padding: 12mm; box-shadow: 0 0 3mm #999; }} }}
 ",
         w = if landscape { "273mm" } else { "186mm" },
@@ -169,6 +172,8 @@ fn group_section(
             for (c, v) in r.columns.iter().zip(row) {
                 let class = if c.numeric {
                     " class=\"no\""
+                } else if c.key == "name" {
+                    " class=\"name\""
                 } else if is_code(c.key) {
                     " class=\"code\""
                 } else {
@@ -194,30 +199,31 @@ fn group_section(
     out.push_str("</tbody>\n</table>\n");
     if r.kind == Kind::Exemptions {
         // 004_… 三 “于现场会审确认时在免试申请表上签署意见”.
-        let lines: [(&str, &str); 3] = match lang {
+        let lines: [(&str, &str, &str); 3] = match lang {
             Lang::Zh => [
-                ("市考试机构（盖章）：", "经办人：　　　　　　日期："),
-                ("主考院校审核意见：", "签字（盖章）：　　　　　　日期："),
-                ("省考试院审核意见：", "签字（盖章）：　　　　　　日期："),
+                ("市考试机构（盖章）：", "经办人：", "日期："),
+                ("主考院校审核意见：", "签字（盖章）：", "日期："),
+                ("省考试院审核意见：", "签字（盖章）：", "日期："),
             ],
             Lang::En => [
-                (
-                    "City examination office (seal):",
-                    "Clerk:              Date:",
-                ),
-                (
-                    "Main exam school's opinion:",
-                    "Signature (seal):              Date:",
-                ),
+                ("City examination office (seal):", "Clerk:", "Date:"),
+                ("Main exam school's opinion:", "Signature (seal):", "Date:"),
                 (
                     "Provincial authority's opinion:",
-                    "Signature (seal):              Date:",
+                    "Signature (seal):",
+                    "Date:",
                 ),
             ],
         };
         out.push_str("<div class=\"sign\">\n");
-        for (a, b) in lines {
-            let _ = writeln!(out, "<p><span>{}</span>{}</p>", esc(a), esc(b));
+        for (a, b, c) in lines {
+            let _ = writeln!(
+                out,
+                "<p><span class=\"s1\">{}</span><span class=\"s2\">{}</span><span>{}</span></p>",
+                esc(a),
+                esc(b),
+                esc(c)
+            );
         }
         out.push_str("</div>\n");
     }
@@ -273,13 +279,21 @@ pub(crate) fn write(r: &Roster, lang: Lang) -> String {
     let mut body = String::new();
     for (i, g) in r.groups.iter().enumerate() {
         let page = format!("g{}", i + 1);
-        page_rule(&mut css, &page, &r.group_title(g, lang));
         if r.kind == Kind::Exemptions {
-            // One marked copy per holder (004_… 三).
-            for (zh, en) in EXEMPTION_COPIES {
-                group_section(&mut body, r, g, lang, &page, Some(lang.pick(zh, en)));
+            // One marked copy per holder (004_… 三), the mark also in the
+            // running header of every page of that copy.
+            for (j, (zh, en)) in EXEMPTION_COPIES.into_iter().enumerate() {
+                let copy = lang.pick(zh, en);
+                let page = format!("{page}c{}", j + 1);
+                let running = match lang {
+                    Lang::Zh => format!("{}（{copy}）", r.group_title(g, lang)),
+                    Lang::En => format!("{} ({copy})", r.group_title(g, lang)),
+                };
+                page_rule(&mut css, &page, &running);
+                group_section(&mut body, r, g, lang, &page, Some(copy));
             }
         } else {
+            page_rule(&mut css, &page, &r.group_title(g, lang));
             group_section(&mut body, r, g, lang, &page, None);
         }
     }
@@ -303,7 +317,7 @@ pub(crate) fn write(r: &Roster, lang: Lang) -> String {
         table_section(
             &mut body,
             t,
-            &items_table(&r.excluded, lang),
+            &r.excluded_table(lang),
             "excluded",
             "excluded",
             None,
@@ -315,7 +329,16 @@ pub(crate) fn write(r: &Roster, lang: Lang) -> String {
         table_section(
             &mut body,
             t,
-            &input_errors_table(&r.input_errors, lang),
+            &{
+                let mut t = input_errors_table(&r.input_errors, lang);
+                t.header = match lang {
+                    Lang::Zh => ["文件", "行", "列", "级别", "代码", "说明"],
+                    Lang::En => ["File", "Row", "Column", "Severity", "Code", "Message"],
+                }
+                .map(String::from)
+                .to_vec();
+                t
+            },
             "input_errors",
             "input-errors",
             None,

@@ -35,6 +35,15 @@ pub struct Candidate {
     pub row: usize,
 }
 
+/// Printed text as written: trimmed (also of ideographic spaces), inner
+/// runs of white space collapsed to one space; full-width characters kept.
+pub(crate) fn text(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c == '\u{3000}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Normalised comparison key of a major code (case and width do not
 /// matter: `c050207` and `Ｃ050207` are the same major).
 pub(crate) fn major_key(s: &str) -> String {
@@ -53,6 +62,7 @@ pub fn read_candidates(
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut reader_problems = table::read(path, &schemas::CANDIDATES, opts, &mut |row| {
         let s = |k: &str| row.get(k).map(norm).filter(|v| !v.is_empty());
+        let t = |k: &str| row.get(k).map(text).filter(|v| !v.is_empty());
         let Some(exam_no) = s("exam_no") else {
             problems.push(row.problem(
                 "exam_no",
@@ -81,7 +91,7 @@ pub fn read_candidates(
         seen.insert(key, row.row);
         out.push(Candidate {
             exam_no,
-            name: s("name").unwrap_or_default(),
+            name: t("name").unwrap_or_default(),
             id_type: s("id_type"),
             id_no: row
                 .get("id_no")
@@ -89,10 +99,10 @@ pub fn read_candidates(
                 .unwrap_or_default(),
             gender: s("gender"),
             major_code,
-            major_name: s("major_name"),
+            major_name: t("major_name"),
             level: s("level"),
-            school: s("school").unwrap_or_default(),
-            office: s("office"),
+            school: t("school").unwrap_or_default(),
+            office: t("office"),
             phone: s("phone"),
             row: row.row,
         });
@@ -300,6 +310,7 @@ pub fn read_exemptions(path: &Path, opts: &ReadOptions) -> Result<Exemptions> {
             return;
         }
         let s = |k: &str| row.get(k).map(norm).filter(|v| !v.is_empty());
+        let t = |k: &str| row.get(k).map(text).filter(|v| !v.is_empty());
         let Some(exam_no) = s("exam_no") else {
             problems.push(row.problem(
                 "exam_no",
@@ -334,8 +345,8 @@ pub fn read_exemptions(path: &Path, opts: &ReadOptions) -> Result<Exemptions> {
         ex.approved.push(Exemption {
             exam_no,
             course_code,
-            course_name: s("course_name"),
-            certificate: s("certificate"),
+            course_name: t("course_name"),
+            certificate: t("certificate"),
             approved_date,
             major_code: s("major_code"),
             row: row.row,

@@ -505,6 +505,61 @@ impl Roster {
         }
     }
 
+    /// The candidates left off as a printable table: their keys, the
+    /// finding codes and the reasons, with headers in the user's language.
+    pub(crate) fn excluded_table(&self, lang: Lang) -> crate::render::Table {
+        use crate::render::{value_cell, Cell, Table};
+        let mut keys: Vec<&'static str> = Vec::new();
+        for it in &self.excluded {
+            for (k, _) in &it.keys {
+                if !keys.contains(k) {
+                    keys.push(k);
+                }
+            }
+        }
+        let label = |k: &str| -> String {
+            match k {
+                "school" => lang.pick("主考学校", "Main exam school"),
+                "major_code" => lang.pick("专业代码", "Major code"),
+                "exam_no" => lang.pick("准考证号", "Exam no."),
+                "name" => lang.pick("姓名", "Name"),
+                "office" => lang.pick("所填办理地点", "Office given"),
+                other => other,
+            }
+            .to_string()
+        };
+        let mut header: Vec<String> = keys.iter().map(|k| label(k)).collect();
+        header.push(lang.pick("代码", "Code").into());
+        header.push(lang.pick("原因", "Reason").into());
+        let rows = self
+            .excluded
+            .iter()
+            .map(|it| {
+                let mut row: Vec<Cell> = keys
+                    .iter()
+                    .map(|k| {
+                        it.keys
+                            .iter()
+                            .find(|(n, _)| n == k)
+                            .map(|(_, v)| value_cell(v))
+                            .unwrap_or(Cell::Empty)
+                    })
+                    .collect();
+                let codes: Vec<&str> = it.findings.iter().map(|f| f.code).collect();
+                row.push(Cell::Text(codes.join(";")));
+                row.push(Cell::Text(
+                    it.findings
+                        .iter()
+                        .map(|f| f.message.render(lang))
+                        .collect::<Vec<_>>()
+                        .join(lang.pick("；", "; ")),
+                ));
+                row
+            })
+            .collect();
+        Table { header, rows }
+    }
+
     fn group_summary(&self, g: &Group) -> Value {
         let mut m = Map::new();
         for (k, v) in &g.keys {

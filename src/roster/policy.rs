@@ -69,7 +69,6 @@ impl ReceptionPolicy {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::policy::Policy;
 
     #[test]

@@ -13,8 +13,7 @@ use super::{Group, Kind, Roster, EXEMPTION_COPIES};
 use crate::msg::Lang;
 use crate::output::neutralize;
 use crate::render::{
-    add_input_errors_sheet, items_table, text_width, write_cell, write_table, xlsx_err, Cell,
-    Formats, Table,
+    add_input_errors_sheet, text_width, write_cell, write_table, xlsx_err, Cell, Formats, Table,
 };
 use crate::Result;
 
@@ -216,6 +215,7 @@ fn group_sheet(
                 };
                 write_cell(ws, row, i as u16, &cell, &st.base)?;
             }
+            ws.set_row_height(row, 18.0).map_err(xlsx_err)?;
             row += 1;
         }
         if divided {
@@ -411,7 +411,7 @@ pub(crate) fn write(r: &Roster, lang: Lang) -> Result<Vec<u8>> {
         let f = Formats::new(false);
         let ws = wb.add_worksheet();
         ws.set_name(&excluded).map_err(xlsx_err)?;
-        write_table(ws, 0, &items_table(&r.excluded, lang), &f)?;
+        write_table(ws, 0, &r.excluded_table(lang), &f)?;
         ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
     }
     if !r.input_errors.is_empty() {

@@ -292,6 +292,13 @@ fn text(kind: Kind, s: &str, out: &mut String) -> Result<Conv, Issue> {
             if out.is_empty() {
                 return Ok(Conv::Empty);
             }
+            if let Some(ok) = date_fast(out) {
+                return if ok {
+                    Ok(Conv::Value)
+                } else {
+                    Err(err(BAD_DATE, TableMsg::BadDate { value: out.clone() }))
+                };
+            }
             match parse_date(out) {
                 Some(d) => {
                     out.clear();
@@ -308,9 +315,70 @@ fn too_long(len: usize, max: usize) -> Issue {
     err(BAD_VALUE, TableMsg::TooLong { len, max })
 }
 
+/// The common date forms without allocating: `YYYYMM`, `YYYYMMDD`,
+/// `YYYY-MM`, `YYYY-MM-DD`, rewritten in place. `None`: another form, use
+/// [`parse_date`]; `Some(false)`: the form but not a valid date.
+fn date_fast(out: &mut String) -> Option<bool> {
+    let b = out.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let (y, m, d) = match b.len() {
+        6 if digits(0..6) => (0..4, 4..6, None),
+        8 if digits(0..8) => (0..4, 4..6, Some(6..8)),
+        7 if digits(0..4) && b[4] == b'-' && digits(5..7) => (0..4, 5..7, None),
+        10 if digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10) => {
+            (0..4, 5..7, Some(8..10))
+        }
+        _ => return None,
+    };
+    let num = |r: std::ops::Range<usize>| -> u32 {
+        b[r].iter().fold(0, |a, c| a * 10 + u32::from(c - b'0'))
+    };
+    let (year, month) = (num(y) as i32, num(m));
+    if !YEARS.contains(&year) || !(1..=12).contains(&month) {
+        return Some(false);
+    }
+    let mut buf = [0u8; 10];
+    let len = match d {
+        Some(d) => {
+            let day = num(d);
+            if NaiveDate::from_ymd_opt(year, month, day).is_none() {
+                return Some(false);
+            }
+            write_ymd(&mut buf, year as u32, month, Some(day))
+        }
+        None => write_ymd(&mut buf, year as u32, month, None),
+    };
+    out.clear();
+    out.push_str(std::str::from_utf8(&buf[..len]).unwrap_or_default());
+    Some(true)
+}
+
+fn write_ymd(buf: &mut [u8; 10], y: u32, m: u32, d: Option<u32>) -> usize {
+    let dig = |n: u32| b'0' + (n % 10) as u8;
+    buf[..7].copy_from_slice(&[
+        dig(y / 1000),
+        dig(y / 100),
+        dig(y / 10),
+        dig(y),
+        b'-',
+        dig(m / 10),
+        dig(m),
+    ]);
+    match d {
+        Some(d) => {
+            buf[7..10].copy_from_slice(&[b'-', dig(d / 10), dig(d)]);
+            10
+        }
+        None => 7,
+    }
+}
+
 /// The course-code rule: digits shorter than 5 are left-padded (warning);
 /// 5-6 letters/digits are kept; anything else is an error.
 fn course_code(out: &mut String) -> Result<Conv, Issue> {
+    if out.len() == 5 && out.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Conv::Value);
+    }
     let original = out.clone();
     let mut changed = false;
     // `15.0` or `00015.00`: a number with an empty fraction
@@ -404,7 +472,7 @@ fn is_decimal(s: &str) -> bool {
 
 /// An Excel serial date (1900 or 1904 system) as `YYYY-MM-DD`.
 pub(crate) fn serial_date(serial: f64, is_1904: bool) -> Option<String> {
-    if !serial.is_finite() || serial < 1.0 || serial > 2_958_465.0 {
+    if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
         return None;
     }
     let days = serial.floor() as i64;

@@ -29,7 +29,11 @@ fn open(sink: &Sink<'_>, opts: &ReadOptions) -> Result<(BufReader<Decoded<std::f
         Ok(d) => d,
         Err(m) => return Err(Error::format(path, m)),
     };
-    let encoding = dec.encoding().map_or("UTF-8", |e| e.name()).to_string();
+    // decided at the first non-ASCII byte, which is not read yet
+    let encoding = dec
+        .encoding()
+        .map_or("UTF-8/GB18030 (detected)", |e| e.name())
+        .to_string();
     let state = State {
         lookup: lookup(sink.schema),
         keys: HashMap::new(),

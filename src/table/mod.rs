@@ -35,24 +35,32 @@ use crate::finding::{InputProblem, Severity};
 use crate::msg::Msg;
 use crate::Result;
 
-/// How a column's cells are read.
+/// How a column's cells are read (docs/tables.md "Values").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    /// Free text (names, addresses). Trimmed.
+    /// Free text (names, addresses). Trimmed only.
     Text,
     /// An identifier that must stay text: admission numbers, ID numbers,
-    /// certificate numbers, phone numbers. A value in scientific notation
-    /// (`4.40106E+17`) is a row error; a float-looking `123.0` from a
-    /// spreadsheet cell is an error too unless it is an integer in the file.
+    /// certificate numbers, phone numbers. Half-width, trimmed, invisible
+    /// characters removed. A value in scientific notation (`4.40106E+17`),
+    /// or an Excel number cell of 10^15 or more, is a row error
+    /// (`table.scientific_notation`); a value with a decimal part (`123.0`),
+    /// a line break or more than 64 bytes is a row error
+    /// (`table.bad_value`). An Excel integer number cell is written without
+    /// `.0`.
     Code,
-    /// A 5-digit course code; `15` is restored to `00015` with a warning.
+    /// A course code: 5 digits; fewer digits are restored with zeros
+    /// (`15` → `00015`, warning `table.course_code_restored`); 5-6 letters
+    /// and digits are kept; anything else is a row error.
     CourseCode,
-    /// A number or a word (scores: `85`, `合格`, `免考`). Kept as text;
-    /// the consumer interprets it.
+    /// A number or a word (scores: `85`, `合格`, `免考`). Kept as text
+    /// (half-width, trimmed); the consumer interprets it.
     Value,
     /// A date (`2023-06-30`, `2023/6/30`, `20230630`, `2023年6月30日`, an
-    /// Excel date serial...), delivered normalised as `YYYY-MM-DD`, or a
-    /// year-month (`202306`, `2023-06`) delivered as `YYYY-MM`.
+    /// Excel date cell or serial...), delivered normalised as `YYYY-MM-DD`,
+    /// or a year-month (`202306`, `2023-06`) delivered as `YYYY-MM`. A value
+    /// that is not a date is a row error (`table.bad_date`): the row is
+    /// not delivered.
     Date,
 }
 

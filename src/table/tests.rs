@@ -763,3 +763,103 @@ fn write_xlsx_fixture() {
     }
     wb.save(fixture("scores.xlsx")).unwrap();
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the quoting, values come back as written (trimmed) and
+        /// every row is numbered with the physical line it starts on.
+        #[test]
+        fn csv_round_trip(names in proptest::collection::vec(
+            "[a-z中文\" ,]{0,10}(\n[a-z中文\"]{0,5}){0,2}", 1..20), crlf in any::<bool>()) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut w = csv::WriterBuilder::new()
+                .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+                .from_writer(Vec::new());
+            w.write_record(["准考证号", "课程代码", "课程名称", "成绩"]).unwrap();
+            let mut want = Vec::new();
+            let mut line = 2;
+            for (i, n) in names.iter().enumerate() {
+                let no = format!("{i:04}");
+                w.write_record([no.as_str(), "00015", n.as_str(), "85"]).unwrap();
+                let t = n.trim();
+                want.push((line, if t.is_empty() { None } else { Some(t.to_string()) }));
+                line += 1 + n.matches('\n').count();
+            }
+            let p = write(&dir, "p.csv", &w.into_inner().unwrap());
+            let (rows, problems) = scores(&p);
+            prop_assert!(problems.is_empty(), "{:?}", problems);
+            let got: Vec<_> = rows.iter().map(|(r, v)| (*r, v[2].clone())).collect();
+            prop_assert_eq!(got, want);
+        }
+
+        /// No input makes the cell conversion or the date parser panic.
+        #[test]
+        fn cells_never_panic(v in "\\PC{0,40}") {
+            for k in [Kind::Text, Kind::Code, Kind::CourseCode, Kind::Value, Kind::Date] {
+                let mut out = String::new();
+                let _ = cell::convert(k, cell::Raw::Str(&v), &mut out);
+            }
+            let _ = parse_date(&v);
+        }
+    }
+}
+
+#[test]
+fn utf16_unicode_text() {
+    // Excel's "Unicode text": UTF-16LE with BOM, tab-separated, saved as .txt
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = vec![0xFF, 0xFE];
+    for c in "准考证号\t课程代码\t课程名称\t成绩\r\n0101\t15\t英语\t85\r\n".encode_utf16()
+    {
+        b.extend_from_slice(&c.to_le_bytes());
+    }
+    let p = write(&dir, "u.txt", &b);
+    let (rows, problems) = scores(&p);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, 2);
+    assert_eq!(rows[0].1[2], s("英语"));
+    assert_eq!(
+        summary(&problems),
+        vec![(
+            Some(2),
+            s("课程代码"),
+            "table.course_code_restored",
+            Severity::Warning
+        )]
+    );
+}
+
+#[test]
+fn excel_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet().set_name("说明").unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("成绩 表").unwrap();
+    for (j, h) in ["准考证号", "课程代码", "成绩"].iter().enumerate() {
+        ws.write_string(0, j as u16, *h).unwrap();
+    }
+    for (j, v) in ["0101", "00015", "85"].iter().enumerate() {
+        ws.write_string(1, j as u16, *v).unwrap();
+    }
+    wb.save(&p).unwrap();
+    // the first sheet is empty: a Format error naming the file and sheet
+    let e = scores_err(&p);
+    assert!(
+        matches!(e, crate::Error::Format { .. }) && e.to_string().contains("说明"),
+        "{e}"
+    );
+    let opts = ReadOptions {
+        encoding: None,
+        sheet: Some("成绩表".into()),
+    };
+    let (rows, _) = read_all(&p, &SCORES, &opts).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, 2);
+}

@@ -1,0 +1,494 @@
+//! Loading the tables into a compact per-candidate form.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::finding::{Finding, InputProblem, Severity};
+use crate::idno::{self, IdType};
+use crate::table::Row;
+use crate::text::norm;
+
+use super::msg::EligMsg;
+use super::plan::{Level, Plans};
+
+/// A score value. Numbers are kept in tenths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Val {
+    Num(u16),
+    Pass,
+    Fail,
+    Exempt,
+}
+
+impl Val {
+    /// For display: `85`, `85.5`, `合格`, `不合格`, `免考`.
+    pub fn show(self) -> String {
+        match self {
+            Val::Num(t) if t % 10 == 0 => (t / 10).to_string(),
+            Val::Num(t) => format!("{}.{}", t / 10, t % 10),
+            Val::Pass => "合格".into(),
+            Val::Fail => "不合格".into(),
+            Val::Exempt => "免考".into(),
+        }
+    }
+    fn rank(self) -> u16 {
+        match self {
+            Val::Num(t) => t,
+            Val::Pass | Val::Exempt => 1001,
+            Val::Fail => 0,
+        }
+    }
+}
+
+/// Reads a score cell: 0-100 (decimals allowed, a trailing 分 too),
+/// 合格/不合格, the graded words 优秀/良好/中等/及格 (pass) and 不及格/差 (fail),
+/// 缺考/违纪 (no pass), 免考. Anything else is `None`.
+pub fn parse_score(s: &str) -> Option<Val> {
+    let t = norm(s);
+    Some(match t.as_str() {
+        "合格" | "通过" | "及格" | "优秀" | "良好" | "中等" | "优" | "良" | "中" | "pass" | "Pass" | "PASS" => Val::Pass,
+        "不合格" | "不及格" | "不通过" | "差" | "缺考" | "违纪" | "作弊" | "取消" | "fail" | "Fail" | "FAIL" => Val::Fail,
+        "免考" | "免试" => Val::Exempt,
+        _ => {
+            let n = t.trim_end_matches('分');
+            if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                return None;
+            }
+            let v: f64 = n.parse().ok()?;
+            if !(0.0..=100.0).contains(&v) {
+                return None;
+            }
+            Val::Num((v * 10.0).round() as u16)
+        }
+    })
+}
+
+/// Kind of a score row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SKind {
+    Exam,
+    Practice,
+    Thesis,
+    Exemption,
+    Transfer,
+    Substitution,
+}
+
+impl SKind {
+    /// Reads 成绩类型; empty is 笔试.
+    pub fn parse(s: &str) -> Option<SKind> {
+        Some(match norm(s).as_str() {
+            "" | "笔试" | "考试" | "统考" | "课程考试" | "exam" => SKind::Exam,
+            "实践" | "实践考核" | "实践环节" | "实验" | "practice" => SKind::Practice,
+            "论文" | "毕业论文" | "毕业设计" | "论文答辩" | "thesis" => SKind::Thesis,
+            "免考" | "免试" | "exemption" => SKind::Exemption,
+            "转入" | "转考" | "外省转入" | "转入成绩" | "transfer" => SKind::Transfer,
+            "替代" | "学分替代" | "替代成绩" | "substitution" => SKind::Substitution,
+            _ => return None,
+        })
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            SKind::Exam => "笔试",
+            SKind::Practice => "实践",
+            SKind::Thesis => "论文",
+            SKind::Exemption => "免考",
+            SKind::Transfer => "转入",
+            SKind::Substitution => "替代",
+        }
+    }
+}
+
+/// Whether a practical/thesis record belongs to the major and school applied for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Matches, or nothing recorded to compare.
+    Ok,
+    /// Recorded under another major or school.
+    Mismatch,
+    /// The school is given in another form (code vs name).
+    Uncomparable,
+}
+
+/// A date or a month: the earliest and latest day it may mean.
+pub type DateRange = (NaiveDate, NaiveDate);
+
+/// Reads `YYYY-MM-DD`, `YYYY/M/D`, `YYYYMMDD`, `YYYY年M月D日`, or a month
+/// (`YYYY-MM`, `YYYYMM`, `YYYY年M月`) as the range of its days.
+pub fn parse_date(s: &str) -> Option<DateRange> {
+    let t = norm(s);
+    let t = t.trim_end_matches('日');
+    let parts: Vec<&str> = if t.bytes().all(|b| b.is_ascii_digit()) {
+        match t.len() {
+            8 => vec![&t[..4], &t[4..6], &t[6..]],
+            6 => vec![&t[..4], &t[4..]],
+            _ => return None,
+        }
+    } else {
+        t.split(['-', '/', '.', '年', '月']).filter(|p| !p.is_empty()).collect()
+    };
+    let y: i32 = parts.first()?.parse().ok()?;
+    let m: u32 = parts.get(1)?.parse().ok()?;
+    if !(1900..=2999).contains(&y) {
+        return None;
+    }
+    match parts.get(2) {
+        Some(d) => {
+            if parts.len() > 3 {
+                return None;
+            }
+            let d = NaiveDate::from_ymd_opt(y, m, d.parse().ok()?)?;
+            Some((d, d))
+        }
+        None => {
+            let lo = NaiveDate::from_ymd_opt(y, m, 1)?;
+            let hi = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? }.pred_opt()?;
+            Some((lo, hi))
+        }
+    }
+}
+
+/// One kept score record.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    /// The plan course it counts for (for a substitution: the replaced course).
+    pub course: u32,
+    pub val: Val,
+    pub kind: SKind,
+    pub passed: bool,
+    pub approved: Option<DateRange>,
+    pub archived: Option<bool>,
+    pub place: Place,
+    /// For a substitution: the substitute's code; for a mismatch: what was recorded.
+    pub note: Option<Box<str>>,
+}
+
+/// A violation.
+#[derive(Clone, Debug)]
+pub struct Violation {
+    pub date: NaiveDate,
+    /// Delay in months.
+    pub months: u32,
+    pub years: f64,
+}
+
+/// A certificate.
+#[derive(Clone, Debug)]
+pub struct Cert {
+    pub text: String,
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// A candidate and everything known about them.
+#[derive(Clone, Debug, Default)]
+pub struct Cand {
+    pub exam_no: String,
+    pub name: String,
+    pub id_type: IdTypeOpt,
+    pub id_no: String,
+    pub major_code: String,
+    pub major_name: String,
+    pub level: Option<Level>,
+    pub level_text: String,
+    pub school: String,
+    pub additional_type: String,
+    pub conduct: String,
+    pub plan: Option<usize>,
+    /// `elig.record` findings found while loading.
+    pub record: Vec<Finding>,
+    pub attempts: Vec<Attempt>,
+    pub violations: Vec<Violation>,
+    pub bad_violations: Vec<String>,
+    pub certs: Vec<Cert>,
+    /// (major code, graduation month) of earlier graduations.
+    pub graduated: Vec<(String, Option<String>)>,
+}
+
+/// Wrapper so `Cand` can derive Default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdTypeOpt(pub IdType);
+impl Default for IdTypeOpt {
+    fn default() -> Self {
+        IdTypeOpt(IdType::ResidentId)
+    }
+}
+
+/// The loaded batch.
+pub struct Loaded {
+    pub plans: Plans,
+    pub cands: Vec<Cand>,
+    pub by_exam_no: HashMap<String, u32>,
+    pub problems: Vec<InputProblem>,
+    pub default_pass_mark: f64,
+    pub as_of: NaiveDate,
+}
+
+fn school_place(found: &str, applied: &str) -> Place {
+    let (f, a) = (norm(found), norm(applied));
+    if f.is_empty() || a.is_empty() || f == a {
+        return Place::Ok;
+    }
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if digits(&f) != digits(&a) {
+        Place::Uncomparable
+    } else {
+        Place::Mismatch
+    }
+}
+
+impl Loaded {
+    pub fn new(plans: Plans, default_pass_mark: f64, as_of: NaiveDate) -> Self {
+        Loaded { plans, cands: Vec::new(), by_exam_no: HashMap::new(), problems: Vec::new(), default_pass_mark, as_of }
+    }
+
+    /// One row of the candidates table.
+    pub fn candidate_row(&mut self, row: &Row<'_>) {
+        let Some(exam_no) = row.get("exam_no").map(norm).filter(|s| !s.is_empty()) else {
+            self.problems.push(row.problem("exam_no", Severity::Error, "elig.record", EligMsg::MissingValue { column: "准考证号".into() }));
+            return;
+        };
+        if let Some(&i) = self.by_exam_no.get(&exam_no) {
+            let c = &mut self.cands[i as usize];
+            if !c.record.iter().any(|f| matches!(f.message, crate::Msg::Elig(EligMsg::DuplicateCandidate { .. }))) {
+                c.record.push(Finding::error("elig.record", EligMsg::DuplicateCandidate { exam_no: exam_no.clone() }).measured(exam_no.clone()));
+            }
+            self.problems.push(row.problem("exam_no", Severity::Warning, "elig.duplicate", EligMsg::DuplicateCandidate { exam_no }));
+            return;
+        }
+        let g = |k: &str| row.get(k).map(norm).unwrap_or_default();
+        let mut c = Cand {
+            exam_no: exam_no.clone(),
+            name: g("name"),
+            id_type: IdTypeOpt(IdType::parse(row.get("id_type"))),
+            id_no: g("id_no"),
+            major_code: g("major_code"),
+            major_name: g("major_name"),
+            level_text: g("level"),
+            school: g("school"),
+            additional_type: g("additional_type"),
+            conduct: g("conduct"),
+            ..Default::default()
+        };
+        c.level = Level::parse(&c.level_text);
+        for (v, col) in [(&c.name, "姓名"), (&c.id_no, "证件号码"), (&c.major_code, "专业代码"), (&c.school, "主考学校")] {
+            if v.is_empty() {
+                c.record.push(Finding::error("elig.record", EligMsg::MissingField { column: col.into() }).measured(col));
+            }
+        }
+        if !c.level_text.is_empty() && c.level.is_none() {
+            c.record.push(Finding::error("elig.record", EligMsg::BadLevel { value: c.level_text.clone() }).measured(c.level_text.clone()));
+        }
+        if !c.id_no.is_empty() && c.id_type.0.uses_gb11643() {
+            if let Err(e) = idno::parse(&c.id_no, self.as_of) {
+                let (zh, en) = match e {
+                    idno::IdError::Shape => ("应为 18 位（或旧 15 位）数字".to_string(), "not 18 (or the old 15) digits".to_string()),
+                    idno::IdError::CheckDigit { expected } => (format!("校验位错误，应为 {expected}"), format!("wrong check digit, expected {expected}")),
+                    idno::IdError::BadDate => ("出生日期不存在".into(), "impossible birth date".into()),
+                    idno::IdError::FutureDate => ("出生日期在未来".into(), "birth date in the future".into()),
+                };
+                c.record.push(Finding::error("elig.record", EligMsg::InvalidId { value: c.id_no.clone(), reason_zh: zh, reason_en: en }).measured(c.id_no.clone()));
+            }
+        }
+        c.plan = self.plans.index(&c.major_code);
+        if c.plan.is_none() && !c.major_code.is_empty() {
+            c.record.push(Finding::error("elig.record", EligMsg::UnknownMajor { code: c.major_code.clone() }).measured(c.major_code.clone()));
+        }
+        self.by_exam_no.insert(exam_no, self.cands.len() as u32);
+        self.cands.push(c);
+    }
+
+    /// One row of the scores table.
+    pub fn score_row(&mut self, row: &Row<'_>, sub_names: &dyn Fn(&str) -> bool) {
+        let Some(exam_no) = row.get("exam_no") else { return };
+        let Some(&ci) = self.by_exam_no.get(exam_no).or_else(|| self.by_exam_no.get(&norm(exam_no))) else { return };
+        let c = &self.cands[ci as usize];
+        let Some(pi) = c.plan else { return };
+        let plan = &self.plans.plans[pi];
+        let raw = row.get("score").unwrap_or("");
+        let Some(mut val) = parse_score(raw) else {
+            self.problems.push(row.problem("score", Severity::Error, "elig.bad_score", EligMsg::BadScore { value: raw.into() }));
+            return;
+        };
+        let kind_raw = row.get("kind").unwrap_or("");
+        let Some(mut kind) = SKind::parse(kind_raw) else {
+            self.problems.push(row.problem("kind", Severity::Error, "elig.bad_kind", EligMsg::BadKind { value: kind_raw.into() }));
+            return;
+        };
+        if val == Val::Exempt && kind == SKind::Exam {
+            kind = SKind::Exemption;
+        }
+        if kind == SKind::Exemption && val == Val::Exempt {
+            val = Val::Exempt;
+        }
+        let code_raw = row.get("course_code").unwrap_or("");
+        let (target, note) = if kind == SKind::Substitution {
+            match row.get("replaces") {
+                Some(r) => (super::plan::norm_code(r), Some(super::plan::norm_code(code_raw))),
+                None => {
+                    self.problems.push(row.problem("replaces", Severity::Error, "elig.bad_substitution", EligMsg::MissingReplaces));
+                    return;
+                }
+            }
+        } else {
+            (super::plan::norm_code(code_raw), None)
+        };
+        let Some(course) = self.plans.courses.get(&target) else { return };
+        let Some(pc) = plan.courses.get(&course) else { return };
+        let mut note = note.map(String::into_boxed_str);
+        let approved = match row.get("approved_date") {
+            None => None,
+            Some(d) => match parse_date(d) {
+                Some(r) => Some(r),
+                None => {
+                    self.problems.push(row.problem("approved_date", Severity::Warning, "elig.bad_date", EligMsg::BadDate { value: d.into() }));
+                    None
+                }
+            },
+        };
+        if let Some(d) = row.get("exam_date") {
+            if parse_date(d).is_none() {
+                self.problems.push(row.problem("exam_date", Severity::Warning, "elig.bad_date", EligMsg::BadDate { value: d.into() }));
+            }
+        }
+        let archived = row.get("archived").and_then(|a| match norm(a).as_str() {
+            "是" | "已归档" | "Y" | "y" | "yes" | "true" | "1" => Some(true),
+            "否" | "未归档" | "N" | "n" | "no" | "false" | "0" => Some(false),
+            _ => None,
+        });
+        let mut place = Place::Ok;
+        if matches!(kind, SKind::Practice | SKind::Thesis) || pc.category.is_practical() {
+            let m = row.get("major_code").map(norm).unwrap_or_default();
+            let s = row.get("school").map(norm).unwrap_or_default();
+            let mp = if m.is_empty() || m == c.major_code { Place::Ok } else { Place::Mismatch };
+            let sp = school_place(&s, &c.school);
+            place = if mp == Place::Mismatch || sp == Place::Mismatch {
+                Place::Mismatch
+            } else {
+                sp
+            };
+            if place != Place::Ok {
+                note = Some(format!("{}/{}", if m.is_empty() { "-" } else { &m }, if s.is_empty() { "-" } else { &s }).into_boxed_str());
+            }
+        }
+        if kind == SKind::Substitution && !sub_names(&pc.name) {
+            // kept, but it will not count (see engine)
+            note = Some(format!("!{}", note.as_deref().unwrap_or("")).into_boxed_str());
+        }
+        let mark = plan.pass_mark.unwrap_or(self.default_pass_mark);
+        let passed = match val {
+            Val::Num(t) => f64::from(t) / 10.0 + 1e-9 >= mark,
+            Val::Pass | Val::Exempt => true,
+            Val::Fail => false,
+        };
+        let a = Attempt { course, val, kind, passed, approved, archived, place, note };
+        let c = &mut self.cands[ci as usize];
+        // keep only the best plain attempt per course
+        if matches!(kind, SKind::Exam | SKind::Practice | SKind::Thesis) {
+            if let Some(old) = c.attempts.iter_mut().find(|o| o.course == course && o.kind == kind && o.place == a.place && o.note == a.note) {
+                if (a.passed, a.val.rank()) > (old.passed, old.val.rank()) {
+                    *old = a;
+                }
+                return;
+            }
+        }
+        c.attempts.push(a);
+    }
+
+    /// One row of the violations table.
+    pub fn violation_row(&mut self, row: &Row<'_>) {
+        let Some(&ci) = row.get("exam_no").and_then(|e| self.by_exam_no.get(&norm(e))) else { return };
+        let d_raw = row.get("violation_date").unwrap_or("");
+        let y_raw = row.get("delay_years").unwrap_or("");
+        let date = parse_date(d_raw).map(|r| r.0);
+        let t = norm(y_raw);
+        let years = {
+            let n = t.trim_end_matches('年').trim();
+            if n.is_empty() {
+                Some(0.0)
+            } else {
+                n.parse::<f64>().ok().filter(|v| v.is_finite() && (0.0..=100.0).contains(v))
+            }
+        };
+        match (date, years) {
+            (Some(date), Some(years)) => {
+                let months = (years * 12.0).round() as u32;
+                self.cands[ci as usize].violations.push(Violation { date, months, years });
+            }
+            (None, _) => {
+                self.problems.push(row.problem("violation_date", Severity::Error, "elig.bad_date", EligMsg::BadDate { value: d_raw.into() }));
+                self.cands[ci as usize].bad_violations.push(d_raw.to_string());
+            }
+            (_, None) => {
+                self.problems.push(row.problem("delay_years", Severity::Error, "elig.bad_number", EligMsg::BadNumber { value: y_raw.into() }));
+                self.cands[ci as usize].bad_violations.push(y_raw.to_string());
+            }
+        }
+    }
+
+    /// Index of candidates by ID number (18-digit form), for the graduates table.
+    pub fn id_index(&self) -> HashMap<String, Vec<u32>> {
+        let mut m: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, c) in self.cands.iter().enumerate() {
+            if !c.id_no.is_empty() {
+                let n = idno::normalize(&c.id_no);
+                let n = idno::upgrade15(&n).unwrap_or(n);
+                m.entry(n).or_default().push(i as u32);
+            }
+        }
+        m
+    }
+
+    /// One row of the graduates table.
+    pub fn graduate_row(&mut self, row: &Row<'_>, ids: &HashMap<String, Vec<u32>>) {
+        let major = row.get("major_code").map(norm).unwrap_or_default();
+        let when = row.get("graduated").map(str::to_string);
+        let mut hit: Vec<u32> = Vec::new();
+        if let Some(&ci) = row.get("exam_no").and_then(|e| self.by_exam_no.get(&norm(e))) {
+            hit.push(ci);
+        }
+        if let Some(id) = row.get("id_no") {
+            let n = idno::normalize(id);
+            let n = idno::upgrade15(&n).unwrap_or(n);
+            if let Some(v) = ids.get(&n) {
+                for &c in v {
+                    if !hit.contains(&c) {
+                        hit.push(c);
+                    }
+                }
+            }
+        }
+        for ci in hit {
+            self.cands[ci as usize].graduated.push((major.clone(), when.clone()));
+        }
+    }
+
+    /// One row of the certificates table.
+    pub fn certificate_row(&mut self, row: &Row<'_>) {
+        let Some(&ci) = row.get("exam_no").and_then(|e| self.by_exam_no.get(&norm(e))) else { return };
+        let text = format!("{} {}", row.get("category").map(norm).unwrap_or_default(), row.get("cert_name").map(norm).unwrap_or_default());
+        let valid_until = match row.get("valid_until") {
+            None => None,
+            Some(v) => {
+                let t = norm(v);
+                if matches!(t.as_str(), "长期" | "永久" | "长期有效") {
+                    Some(NaiveDate::MAX)
+                } else {
+                    match parse_date(&t) {
+                        Some(r) => Some(r.1),
+                        None => {
+                            self.problems.push(row.problem("valid_until", Severity::Warning, "elig.bad_date", EligMsg::BadDate { value: v.into() }));
+                            None
+                        }
+                    }
+                }
+            }
+        };
+        self.cands[ci as usize].certs.push(Cert { text, valid_until });
+    }
+}
+
+/// Adds `months` to a date (clamping the day), `None` on overflow.
+pub fn add_months(d: NaiveDate, months: u32) -> Option<NaiveDate> {
+    d.checked_add_months(chrono::Months::new(months)).or_else(|| NaiveDate::from_ymd_opt(d.year(), d.month(), 1)?.checked_add_months(chrono::Months::new(months)))
+}

@@ -1,0 +1,721 @@
+//! Exam plans (专业考试计划): the model the audit evaluates, built from the
+//! flat table form (one row per course, data.md) or from the JSON form
+//! (docs/eligibility.md), which can also say what a flat table cannot:
+//! alternative tracks ("those who take the foreign language need >= 3
+//! electives and >= 14 credits, the others all five").
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::finding::{InputProblem, Severity};
+use crate::table::Row;
+use crate::{Error, Result};
+
+use super::msg::EligMsg;
+
+/// 专科 / 本科.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// 专科 (associate).
+    Zhuanke,
+    /// 本科 (bachelor).
+    Benke,
+}
+
+impl Level {
+    /// Reads 专科/大专/高职/本科/专升本/独立本科段/`associate`/`bachelor`.
+    pub fn parse(s: &str) -> Option<Level> {
+        let s = crate::text::norm(s);
+        if s.is_empty() {
+            return None;
+        }
+        let l = s.to_ascii_lowercase();
+        if s.contains("本科") || s.contains("专升本") || l == "bachelor" || l == "benke" {
+            Some(Level::Benke)
+        } else if s.contains("专科") || s.contains("大专") || s.contains("高职") || l == "associate" || l == "zhuanke" {
+            Some(Level::Zhuanke)
+        } else {
+            None
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Level::Zhuanke => "专科",
+            Level::Benke => "本科",
+        }
+    }
+}
+
+/// A course's category in a plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Category {
+    /// 必考.
+    Required,
+    /// 选考.
+    Elective,
+    /// 加考.
+    Additional,
+    /// 实践 (practical assessment).
+    Practice,
+    /// 论文 (thesis).
+    Thesis,
+}
+
+impl Category {
+    pub fn parse(s: &str) -> Option<Category> {
+        let s = crate::text::norm(s);
+        Some(match s.as_str() {
+            "必考" | "必修" | "必考课" | "必考课程" | "required" => Category::Required,
+            "选考" | "选修" | "选考课" | "选考课程" | "elective" => Category::Elective,
+            "加考" | "加考课" | "加考课程" | "additional" => Category::Additional,
+            "实践" | "实践环节" | "实践考核" | "实践课" | "实践课程" | "practice" => Category::Practice,
+            "论文" | "毕业论文" | "毕业设计" | "毕业论文(设计)" | "thesis" => Category::Thesis,
+            _ => return None,
+        })
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Category::Required => "必考",
+            Category::Elective => "选考",
+            Category::Additional => "加考",
+            Category::Practice => "实践",
+            Category::Thesis => "论文",
+        }
+    }
+    /// 实践 or 论文: passed only under the applied major and school.
+    pub fn is_practical(self) -> bool {
+        matches!(self, Category::Practice | Category::Thesis)
+    }
+}
+
+/// Course codes as small integers.
+#[derive(Clone, Debug, Default)]
+pub struct Interner {
+    map: HashMap<String, u32>,
+    codes: Vec<String>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, code: &str) -> u32 {
+        if let Some(&i) = self.map.get(code) {
+            return i;
+        }
+        let i = self.codes.len() as u32;
+        self.codes.push(code.to_string());
+        self.map.insert(code.to_string(), i);
+        i
+    }
+    pub fn get(&self, code: &str) -> Option<u32> {
+        self.map.get(code).copied()
+    }
+    pub fn code(&self, id: u32) -> &str {
+        &self.codes[id as usize]
+    }
+}
+
+/// Normalises a course code: half-width, trimmed; digits shorter than 5
+/// get their leading zeros back.
+pub fn norm_code(s: &str) -> String {
+    let t = crate::text::norm(s);
+    if !t.is_empty() && t.len() < 5 && t.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{t:0>5}")
+    } else {
+        t
+    }
+}
+
+/// A plan course.
+#[derive(Clone, Debug)]
+pub struct Course {
+    pub name: String,
+    pub credits: f64,
+    pub category: Category,
+}
+
+/// One requirement: passing any one of `any_of` satisfies it.
+#[derive(Clone, Debug)]
+pub struct Requirement {
+    pub label: Option<String>,
+    pub any_of: Vec<u32>,
+    pub category: Category,
+}
+
+/// The elective minimum. When both are given, both must be reached.
+#[derive(Clone, Debug, Default)]
+pub struct ElectiveRule {
+    pub courses: Vec<u32>,
+    pub min_credits: Option<f64>,
+    pub min_count: Option<u32>,
+}
+
+/// The additional courses (加考) of one candidate type.
+#[derive(Clone, Debug)]
+pub struct AdditionalRule {
+    pub kind: String,
+    pub courses: Vec<u32>,
+    /// `None` and no `min_credits`: all of them.
+    pub min_count: Option<u32>,
+    pub min_credits: Option<f64>,
+}
+
+/// A complete set of requirements. A plan has one; a JSON plan with tracks
+/// has one per track (base + track) and the candidate needs any one.
+#[derive(Clone, Debug, Default)]
+pub struct Variant {
+    pub label: Option<String>,
+    pub required: Vec<Requirement>,
+    pub electives: ElectiveRule,
+    pub additional: Vec<AdditionalRule>,
+    pub min_total_credits: Option<f64>,
+}
+
+/// A major's plan.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub major_code: String,
+    pub major_name: String,
+    pub level: Option<Level>,
+    /// Main exam schools (empty: any).
+    pub schools: Vec<String>,
+    pub pass_mark: Option<f64>,
+    pub courses: HashMap<u32, Course>,
+    pub variants: Vec<Variant>,
+    /// Problems that make the plan unusable (conflicting minimums...):
+    /// candidates of the major get `elig.record`.
+    pub errors: Vec<String>,
+}
+
+impl Plan {
+    pub fn has_course(&self, id: u32) -> bool {
+        self.courses.contains_key(&id)
+    }
+    pub fn course_name(&self, id: u32) -> &str {
+        self.courses.get(&id).map(|c| c.name.as_str()).unwrap_or("")
+    }
+    pub fn credits(&self, id: u32) -> f64 {
+        self.courses.get(&id).map(|c| c.credits).unwrap_or(0.0)
+    }
+}
+
+/// All plans by major code.
+#[derive(Clone, Debug, Default)]
+pub struct Plans {
+    pub courses: Interner,
+    pub plans: Vec<Plan>,
+    pub by_major: HashMap<String, usize>,
+}
+
+impl Plans {
+    pub fn get(&self, major_code: &str) -> Option<&Plan> {
+        self.by_major.get(major_code).map(|&i| &self.plans[i])
+    }
+    pub fn index(&self, major_code: &str) -> Option<usize> {
+        self.by_major.get(major_code).copied()
+    }
+}
+
+// ---------------------------------------------------------------- flat form
+
+#[derive(Default)]
+struct FlatMajor {
+    name: String,
+    level: Option<Level>,
+    schools: Vec<String>,
+    pass_mark: Option<f64>,
+    order: Vec<u32>,
+    courses: HashMap<u32, Course>,
+    groups: Vec<(String, Category, Vec<u32>)>,
+    additional_kind: HashMap<u32, String>,
+    el_credits: Option<f64>,
+    el_count: Option<u32>,
+    add_count: HashMap<String, u32>,
+    min_total: Option<f64>,
+    errors: Vec<String>,
+}
+
+/// Builds plans from flat rows.
+#[derive(Default)]
+pub struct FlatBuilder {
+    majors: Vec<(String, FlatMajor)>,
+    index: HashMap<String, usize>,
+    courses: Interner,
+}
+
+fn parse_num(s: &str) -> Option<f64> {
+    let t = crate::text::norm(s);
+    let t = t.trim_end_matches(['分', '门']);
+    t.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0 && *v <= 10000.0)
+}
+
+fn set_once<T: PartialEq + Copy + std::fmt::Display>(
+    slot: &mut Option<T>,
+    v: T,
+    field: &str,
+    errors: &mut Vec<String>,
+) -> Option<(String, String)> {
+    match slot {
+        None => {
+            *slot = Some(v);
+            None
+        }
+        Some(old) if *old == v => None,
+        Some(old) => {
+            let m = format!("{field}: {old} / {v}");
+            if !errors.contains(&m) {
+                errors.push(m);
+            }
+            Some((old.to_string(), v.to_string()))
+        }
+    }
+}
+
+impl FlatBuilder {
+    /// Takes one row of the flat plan table; returns the problems found.
+    pub fn row(&mut self, row: &Row<'_>, problems: &mut Vec<InputProblem>) {
+        let Some(major) = row.get("major_code").map(crate::text::norm) else {
+            problems.push(row.problem("major_code", Severity::Error, "elig.plan_row", EligMsg::MissingValue { column: "专业代码".into() }));
+            return;
+        };
+        let Some(code) = row.get("course_code").map(norm_code) else {
+            problems.push(row.problem("course_code", Severity::Error, "elig.plan_row", EligMsg::MissingValue { column: "课程代码".into() }));
+            return;
+        };
+        let cat_text = row.get("category").unwrap_or("");
+        let Some(category) = Category::parse(cat_text) else {
+            problems.push(row.problem("category", Severity::Error, "elig.plan_row", EligMsg::BadCategory { value: cat_text.into() }));
+            return;
+        };
+        let credits = match row.get("credits") {
+            None => 0.0,
+            Some(c) => match parse_num(c) {
+                Some(v) => v,
+                None => {
+                    problems.push(row.problem("credits", Severity::Error, "elig.plan_row", EligMsg::BadNumber { value: c.into() }));
+                    return;
+                }
+            },
+        };
+        let idx = match self.index.get(&major) {
+            Some(&i) => i,
+            None => {
+                self.majors.push((major.clone(), FlatMajor::default()));
+                self.index.insert(major.clone(), self.majors.len() - 1);
+                self.majors.len() - 1
+            }
+        };
+        let id = self.courses.intern(&code);
+        let m = &mut self.majors[idx].1;
+        if let Some(n) = row.get("major_name") {
+            if m.name.is_empty() {
+                m.name = crate::text::norm(n);
+            }
+        }
+        if let Some(l) = row.get("level") {
+            match Level::parse(l) {
+                Some(l) => {
+                    if let Some((a, b)) = set_once_level(&mut m.level, l, &mut m.errors) {
+                        problems.push(row.problem("level", Severity::Error, "elig.plan_conflict", EligMsg::PlanConflict { major: major.clone(), field: "层次".into(), a, b }));
+                    }
+                }
+                None => problems.push(row.problem("level", Severity::Warning, "elig.plan_row", EligMsg::BadLevel { value: l.into() })),
+            }
+        }
+        if let Some(s) = row.get("school") {
+            for part in s.split([';', '；', ',', '，', '、']) {
+                let p = crate::text::norm(part);
+                if !p.is_empty() && !m.schools.contains(&p) {
+                    m.schools.push(p);
+                }
+            }
+        }
+        macro_rules! num_field {
+            ($key:literal, $zh:literal, $slot:expr, $conv:expr) => {
+                if let Some(v) = row.get($key) {
+                    match parse_num(v) {
+                        Some(x) => {
+                            if let Some((a, b)) = set_once($slot, $conv(x), $zh, &mut m.errors) {
+                                problems.push(row.problem($key, Severity::Error, "elig.plan_conflict", EligMsg::PlanConflict { major: major.clone(), field: $zh.into(), a, b }));
+                            }
+                        }
+                        None => problems.push(row.problem($key, Severity::Error, "elig.plan_row", EligMsg::BadNumber { value: v.into() })),
+                    }
+                }
+            };
+        }
+        num_field!("elective_min_credits", "选考最低学分", &mut m.el_credits, |x: f64| x);
+        num_field!("elective_min_count", "选考最低门数", &mut m.el_count, |x: f64| x.round() as u32);
+        num_field!("min_total_credits", "最低总学分", &mut m.min_total, |x: f64| x);
+        num_field!("pass_mark", "及格线", &mut m.pass_mark, |x: f64| x);
+        if let Some(v) = row.get("additional_min_count") {
+            match parse_num(v) {
+                Some(x) => {
+                    let kind = row.get("additional_type").map(crate::text::norm).unwrap_or_default();
+                    let n = x.round() as u32;
+                    match m.add_count.get(&kind) {
+                        Some(&old) if old != n => {
+                            let e = format!("加考最低门数 {kind}: {old} / {n}");
+                            if !m.errors.contains(&e) {
+                                m.errors.push(e);
+                            }
+                            problems.push(row.problem("additional_min_count", Severity::Error, "elig.plan_conflict", EligMsg::PlanConflict { major: major.clone(), field: "加考最低门数".into(), a: old.to_string(), b: n.to_string() }));
+                        }
+                        _ => {
+                            m.add_count.insert(kind, n);
+                        }
+                    }
+                }
+                None => problems.push(row.problem("additional_min_count", Severity::Error, "elig.plan_row", EligMsg::BadNumber { value: v.into() })),
+            }
+        }
+        if let Some(old) = m.courses.get(&id) {
+            if old.category != category {
+                problems.push(row.problem("course_code", Severity::Error, "elig.plan_conflict", EligMsg::PlanConflict { major: major.clone(), field: format!("课程 {code} 类别"), a: old.category.zh().into(), b: category.zh().into() }));
+                let e = format!("course {code} twice");
+                if !m.errors.contains(&e) {
+                    m.errors.push(e);
+                }
+            } else {
+                problems.push(row.problem("course_code", Severity::Warning, "elig.plan_row", EligMsg::DuplicateCourse { code: code.clone() }));
+            }
+            return;
+        }
+        m.courses.insert(id, Course { name: row.get("course_name").map(crate::text::norm).unwrap_or_default(), credits, category });
+        m.order.push(id);
+        match category {
+            Category::Required | Category::Practice | Category::Thesis => {
+                let label = row.get("group").map(crate::text::norm).filter(|s| !s.is_empty());
+                match label {
+                    Some(l) => {
+                        if let Some(g) = m.groups.iter_mut().find(|g| g.0 == l && g.1.is_practical() == category.is_practical()) {
+                            g.2.push(id);
+                        } else {
+                            m.groups.push((l, category, vec![id]));
+                        }
+                    }
+                    None => m.groups.push((String::new(), category, vec![id])),
+                }
+            }
+            Category::Additional => {
+                m.additional_kind.insert(id, row.get("additional_type").map(crate::text::norm).unwrap_or_default());
+            }
+            Category::Elective => {}
+        }
+    }
+
+    /// The plans, in first-seen order.
+    pub fn finish(self) -> Plans {
+        let mut out = Plans { courses: self.courses, ..Default::default() };
+        for (code, m) in self.majors {
+            let required = m
+                .groups
+                .into_iter()
+                .map(|(l, c, ids)| Requirement { label: (!l.is_empty()).then_some(l), any_of: ids, category: c })
+                .collect();
+            let electives = ElectiveRule {
+                courses: m.order.iter().copied().filter(|i| m.courses[i].category == Category::Elective).collect(),
+                min_credits: m.el_credits,
+                min_count: m.el_count,
+            };
+            let mut additional: Vec<AdditionalRule> = Vec::new();
+            for id in m.order.iter().copied().filter(|i| m.courses[i].category == Category::Additional) {
+                let k = &m.additional_kind[&id];
+                match additional.iter_mut().find(|a| &a.kind == k) {
+                    Some(a) => a.courses.push(id),
+                    None => additional.push(AdditionalRule { kind: k.clone(), courses: vec![id], min_count: None, min_credits: None }),
+                }
+            }
+            for a in &mut additional {
+                a.min_count = m.add_count.get(&a.kind).or_else(|| m.add_count.get("")).copied();
+            }
+            let v = Variant { label: None, required, electives, additional, min_total_credits: m.min_total };
+            out.by_major.insert(code.clone(), out.plans.len());
+            out.plans.push(Plan {
+                major_code: code,
+                major_name: m.name,
+                level: m.level,
+                schools: m.schools,
+                pass_mark: m.pass_mark,
+                courses: m.courses,
+                variants: vec![v],
+                errors: m.errors,
+            });
+        }
+        out
+    }
+}
+
+fn set_once_level(slot: &mut Option<Level>, v: Level, errors: &mut Vec<String>) -> Option<(String, String)> {
+    match slot {
+        None => {
+            *slot = Some(v);
+            None
+        }
+        Some(old) if *old == v => None,
+        Some(old) => {
+            let m = format!("层次: {} / {}", old.zh(), v.zh());
+            if !errors.contains(&m) {
+                errors.push(m);
+            }
+            Some((old.zh().into(), v.zh().into()))
+        }
+    }
+}
+
+// ---------------------------------------------------------------- JSON form
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JPlan {
+    major_code: String,
+    #[serde(default)]
+    major_name: String,
+    #[serde(default)]
+    level: Option<String>,
+    #[serde(default)]
+    schools: Vec<String>,
+    #[serde(default)]
+    pass_mark: Option<f64>,
+    courses: Vec<JCourse>,
+    #[serde(default)]
+    required: Vec<JReq>,
+    #[serde(default)]
+    practice: Vec<JReq>,
+    #[serde(default)]
+    thesis: Vec<JReq>,
+    #[serde(default)]
+    electives: Option<JElective>,
+    #[serde(default)]
+    additional: Vec<JAdditional>,
+    #[serde(default)]
+    min_total_credits: Option<f64>,
+    #[serde(default)]
+    tracks: Vec<JTrack>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JCourse {
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    credits: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum JReq {
+    One(String),
+    Any {
+        any_of: Vec<String>,
+        #[serde(default)]
+        label: Option<String>,
+    },
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct JElective {
+    #[serde(default)]
+    courses: Vec<String>,
+    #[serde(default)]
+    min_credits: Option<f64>,
+    #[serde(default)]
+    min_count: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JAdditional {
+    #[serde(rename = "type")]
+    kind: String,
+    courses: Vec<String>,
+    #[serde(default)]
+    min_count: Option<u32>,
+    #[serde(default)]
+    min_credits: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JTrack {
+    label: String,
+    #[serde(default)]
+    required: Vec<JReq>,
+    #[serde(default)]
+    practice: Vec<JReq>,
+    #[serde(default)]
+    thesis: Vec<JReq>,
+    #[serde(default)]
+    electives: Option<JElective>,
+    #[serde(default)]
+    additional: Option<Vec<JAdditional>>,
+    #[serde(default)]
+    min_total_credits: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum JFile {
+    Wrapped { plans: Vec<JPlan> },
+    Many(Vec<JPlan>),
+    One(Box<JPlan>),
+}
+
+/// Whether a JSON document is the structured plan form (objects with
+/// `courses`), as opposed to the flat table given as JSON rows.
+pub fn is_structured_json(text: &str) -> bool {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return false;
+    };
+    let first = match &v {
+        serde_json::Value::Object(m) if m.contains_key("plans") => m["plans"].as_array().and_then(|a| a.first()).cloned(),
+        serde_json::Value::Array(a) => a.first().cloned(),
+        o @ serde_json::Value::Object(_) => Some(o.clone()),
+        _ => None,
+    };
+    first
+        .and_then(|f| f.as_object().map(|m| m.contains_key("courses") || m.contains_key("required") || m.contains_key("tracks")))
+        .unwrap_or(false)
+}
+
+/// Parses the JSON plan form. A malformed file is an error naming it.
+pub fn parse_json(text: &str, path: &Path) -> Result<Plans> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let file: JFile = serde_path_to_error::deserialize(de)
+        .map_err(|e| Error::format(path, format!("JSON plan: at {}: {}", e.path(), e.inner())))?;
+    let list = match file {
+        JFile::Wrapped { plans } | JFile::Many(plans) => plans,
+        JFile::One(p) => vec![*p],
+    };
+    let mut out = Plans::default();
+    for jp in list {
+        let code = crate::text::norm(&jp.major_code);
+        if out.by_major.contains_key(&code) {
+            return Err(Error::format(path, format!("JSON plan: major {code} given twice")));
+        }
+        let plan = build_json(jp, &mut out.courses).map_err(|m| Error::format(path, format!("JSON plan {code}: {m}")))?;
+        out.by_major.insert(code, out.plans.len());
+        out.plans.push(plan);
+    }
+    Ok(out)
+}
+
+fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, String> {
+    let mut courses: HashMap<u32, Course> = HashMap::new();
+    for c in &jp.courses {
+        if !(c.credits.is_finite() && c.credits >= 0.0) {
+            return Err(format!("course {}: credits {}", c.code, c.credits));
+        }
+        let id = interner.intern(&norm_code(&c.code));
+        if courses.insert(id, Course { name: crate::text::norm(&c.name), credits: c.credits, category: Category::Elective }).is_some() {
+            return Err(format!("course {} listed twice", c.code));
+        }
+    }
+    let level = match &jp.level {
+        None => None,
+        Some(l) => Some(Level::parse(l).ok_or_else(|| format!("level `{l}`"))?),
+    };
+    if let Some(p) = jp.pass_mark {
+        if !(p.is_finite() && (0.0..=100.0).contains(&p)) {
+            return Err(format!("pass_mark {p}"));
+        }
+    }
+    let look = |c: &str, cat: Option<Category>, courses: &mut HashMap<u32, Course>| -> std::result::Result<u32, String> {
+        let id = interner.get(&norm_code(c)).filter(|i| courses.contains_key(i)).ok_or_else(|| format!("course {c} is not in `courses`"))?;
+        if let Some(cat) = cat {
+            let e = courses.get_mut(&id).expect("checked");
+            // the strongest role wins for display (required > practice/thesis > additional > elective)
+            if e.category == Category::Elective || cat == Category::Required {
+                e.category = cat;
+            }
+        }
+        Ok(id)
+    };
+    let reqs = |list: &[JReq], cat: Category, courses: &mut HashMap<u32, Course>, out: &mut Vec<Requirement>| -> std::result::Result<(), String> {
+        for r in list {
+            match r {
+                JReq::One(c) => out.push(Requirement { label: None, any_of: vec![look(c, Some(cat), courses)?], category: cat }),
+                JReq::Any { any_of, label } => {
+                    if any_of.is_empty() {
+                        return Err("empty any_of".into());
+                    }
+                    let ids = any_of.iter().map(|c| look(c, Some(cat), courses)).collect::<std::result::Result<Vec<_>, _>>()?;
+                    out.push(Requirement { label: label.clone(), any_of: ids, category: cat });
+                }
+            }
+        }
+        Ok(())
+    };
+    let mut base_req = Vec::new();
+    reqs(&jp.required, Category::Required, &mut courses, &mut base_req)?;
+    reqs(&jp.practice, Category::Practice, &mut courses, &mut base_req)?;
+    reqs(&jp.thesis, Category::Thesis, &mut courses, &mut base_req)?;
+    let elective = |e: &JElective, courses: &mut HashMap<u32, Course>| -> std::result::Result<ElectiveRule, String> {
+        if let Some(c) = e.min_credits {
+            if !(c.is_finite() && c >= 0.0) {
+                return Err(format!("min_credits {c}"));
+            }
+        }
+        Ok(ElectiveRule {
+            courses: e.courses.iter().map(|c| look(c, None, courses)).collect::<std::result::Result<_, _>>()?,
+            min_credits: e.min_credits,
+            min_count: e.min_count,
+        })
+    };
+    let base_el = match &jp.electives {
+        Some(e) => elective(e, &mut courses)?,
+        None => ElectiveRule::default(),
+    };
+    let additional = |list: &[JAdditional], courses: &mut HashMap<u32, Course>| -> std::result::Result<Vec<AdditionalRule>, String> {
+        list.iter()
+            .map(|a| {
+                Ok(AdditionalRule {
+                    kind: crate::text::norm(&a.kind),
+                    courses: a.courses.iter().map(|c| look(c, Some(Category::Additional), courses)).collect::<std::result::Result<_, String>>()?,
+                    min_count: a.min_count,
+                    min_credits: a.min_credits.filter(|c| c.is_finite()),
+                })
+            })
+            .collect()
+    };
+    let base_add = additional(&jp.additional, &mut courses)?;
+    let base = Variant { label: None, required: base_req, electives: base_el, additional: base_add, min_total_credits: jp.min_total_credits.filter(|c| c.is_finite()) };
+    let mut variants = Vec::new();
+    for t in &jp.tracks {
+        let mut v = base.clone();
+        v.label = Some(t.label.clone());
+        reqs(&t.required, Category::Required, &mut courses, &mut v.required)?;
+        reqs(&t.practice, Category::Practice, &mut courses, &mut v.required)?;
+        reqs(&t.thesis, Category::Thesis, &mut courses, &mut v.required)?;
+        if let Some(e) = &t.electives {
+            let mut r = elective(e, &mut courses)?;
+            if r.courses.is_empty() {
+                r.courses = base.electives.courses.clone();
+            }
+            v.electives = r;
+        }
+        if let Some(a) = &t.additional {
+            v.additional = additional(a, &mut courses)?;
+        }
+        if let Some(m) = t.min_total_credits {
+            v.min_total_credits = Some(m);
+        }
+        variants.push(v);
+    }
+    if variants.is_empty() {
+        variants.push(base);
+    }
+    Ok(Plan {
+        major_code: crate::text::norm(&jp.major_code),
+        major_name: crate::text::norm(&jp.major_name),
+        level,
+        schools: jp.schools.iter().map(|s| crate::text::norm(s)).filter(|s| !s.is_empty()).collect(),
+        pass_mark: jp.pass_mark,
+        courses,
+        variants,
+        errors: Vec::new(),
+    })
+}
