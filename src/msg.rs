@@ -45,6 +45,8 @@ pub enum Msg {
     Table(crate::table::TableMsg),
     /// Photo check and fix-size.
     Photo(crate::photo::PhotoMsg),
+    /// Photo fix-size (`photo::fix`).
+    PhotoFix(crate::photo::fix::FixMsg),
     /// Graduation audit.
     Elig(crate::elig::EligMsg),
     /// Prior-education checks.
@@ -61,6 +63,7 @@ impl Msg {
         match self {
             Msg::Table(m) => m.render(lang),
             Msg::Photo(m) => m.render(lang),
+            Msg::PhotoFix(m) => m.render(lang),
             Msg::Elig(m) => m.render(lang),
             Msg::Prereq(m) => m.render(lang),
             Msg::Roster(m) => m.render(lang),

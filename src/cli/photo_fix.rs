@@ -1,17 +1,89 @@
 //! `zikao photo fix-size`.
 
+use std::path::PathBuf;
+
 use anyhow::Result;
 use clap::Args as ClapArgs;
+use zikao::photo::fix::{self, FixOptions};
 
+use super::common::Format;
+use super::photo_check::load_profile;
 use super::Common;
 
-/// `zikao photo fix-size` (being built).
+const HELP: &str = "\
+Examples / 示例:
+  zikao photo fix-size IMG_2041.jpg -o fixed/             a phone photo → fixed/IMG_2041.jpg
+  zikao photo fix-size photos/ -o fixed/ --lang en        a folder / 整个文件夹
+  zikao photo fix-size photos/ -o fixed/ --format json    what was done, for scripts
+
+Crop and scale only: the result is 480x640, 300 dpi, 24-bit, JPEG quality >= 60, 20-40 KB, with
+head top, eyes, face width and centring inside their ranges, EXIF orientation applied and all
+other metadata (GPS, camera, thumbnails) removed. Never mirrored, rotated, retouched or padded
+(unless --pad-background). A photo that cannot be made compliant gets the reason and no file.
+只做裁剪和缩放；无法合规的照片给出原因且不输出文件。原图不会被修改。
+Exit status / 退出码: 0 all fixed; 1 some refused; 2 usage error or unreadable path.";
+
+/// 裁剪缩放为合规照片 / crop and scale into compliant photos.
 #[derive(Debug, ClapArgs)]
+#[command(after_help = HELP)]
 pub struct Args {
+    /// 照片文件或文件夹 / photo files or folders (recursive)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// 输出文件夹 / output folder (files are named <original stem>.jpg)
+    #[arg(long = "out-dir", value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// 照片标准 / photo profile: national, guangdong
+    #[arg(long, default_value = "national", conflicts_with = "profile_file")]
+    pub profile: String,
+    /// 自定义标准文件（TOML）/ your own profile file (TOML)
+    #[arg(long, value_name = "FILE")]
+    pub profile_file: Option<PathBuf>,
+    /// 人物离边缘太近时，用照片本身的纯色背景延伸上/左/右边缘（报告中注明）/
+    /// when the person is too close to the top, left or right edge, extend that edge with the
+    /// photo's own measured plain background colour (said in the report)
+    #[arg(long)]
+    pub pad_background: bool,
+    /// 最大放大倍数 / largest enlargement allowed (default 1.25)
+    #[arg(long, value_name = "X", default_value_t = 1.25)]
+    pub max_upscale: f64,
     #[command(flatten)]
     pub common: Common,
 }
 
-pub fn run(_args: Args) -> Result<u8> {
-    anyhow::bail!("`photo fix-size` is not built yet / 该命令尚未实现")
+pub fn run(a: Args) -> Result<u8> {
+    // `-o DIR` is the output folder here (the report goes to stdout); the
+    // report can be saved with --format json > report.json.
+    let out_dir = match (&a.out_dir, &a.common.output) {
+        (Some(d), _) => d.clone(),
+        (None, Some(d)) => d.clone(),
+        (None, None) => anyhow::bail!(
+            "give the output folder with -o DIR / 请用 -o DIR 指定输出文件夹（原图不会被修改）"
+        ),
+    };
+    if !(1.0..=4.0).contains(&a.max_upscale) {
+        anyhow::bail!(
+            "--max-upscale must be between 1.0 and 4.0 / --max-upscale 应在 1.0 到 4.0 之间"
+        );
+    }
+    let profile = load_profile(&a.profile, &a.profile_file)?;
+    let opts = FixOptions {
+        force: a.common.force,
+        max_upscale: a.max_upscale,
+        pad_background: a.pad_background,
+        ..Default::default()
+    };
+    let pb = a.common.progress(0, "photo fix-size");
+    let progress = |done: usize, total: usize| {
+        pb.set_length(total as u64);
+        pb.set_position(done as u64);
+    };
+    let report = fix::fix_paths(&a.paths, &out_dir, &profile, &opts, &progress)?;
+    pb.finish_and_clear();
+    // the report always goes to stdout: -o named the folder
+    let mut common = a.common.clone();
+    if a.out_dir.is_none() {
+        common.output = None;
+    }
+    common.emit(&report, &[Format::Table, Format::Json, Format::Csv])
 }

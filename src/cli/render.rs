@@ -41,6 +41,7 @@ fn verdict_word(v: &str, lang: Lang) -> String {
         "rejected" => "不符合",
         "fixed" => "已修正",
         "reencoded" => "已重新编码",
+        "kept" => "已合规（保留）",
         "refused" => "无法修正",
         "listed" => "已列入",
         "error" => "错误",

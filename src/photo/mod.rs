@@ -11,6 +11,7 @@
 
 pub mod annotate;
 pub mod check;
+pub mod fix;
 pub mod html;
 pub mod jpeg;
 mod msg;
