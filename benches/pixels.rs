@@ -5,8 +5,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use zikao::face::{FaceBox, FaceGeometry, Point};
 use zikao::photo::annotate::{annotate, GeometryRanges};
-use zikao::photo::pixels::Background;
 use zikao::photo::pixels::{analyze_with, PixelRules};
+use zikao::photo::profile::Background;
 
 fn geometry() -> FaceGeometry {
     // Reference geometry of astronaut_ok_white.jpg (tests/fixtures/photos/reference.json).
@@ -42,6 +42,7 @@ fn geometry() -> FaceGeometry {
         head_top: Some(78.2),
         head_cut: false,
         head_top_estimated: false,
+        head_top_proportional: 0.0,
         face_width: Some(fw),
         face_left_x: Some(cx - fw / 2.0),
         face_right_x: Some(cx + fw / 2.0),

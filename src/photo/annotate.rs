@@ -352,6 +352,28 @@ pub fn png_bytes(img: &RgbImage) -> Vec<u8> {
     buf.into_inner()
 }
 
+impl GeometryRanges {
+    /// A profile's geometry ranges drawn on an image of `width` x `height`
+    /// (the profile gives them for its frame, e.g. 480x640).
+    pub fn for_image(
+        rules: &crate::photo::profile::GeometryRules,
+        width: u32,
+        height: u32,
+    ) -> GeometryRanges {
+        let r = GeometryRanges {
+            head_top: (rules.head_top[0] as f32, rules.head_top[1] as f32),
+            eyes: (rules.eye_y[0] as f32, rules.eye_y[1] as f32),
+            face_width: (rules.face_width[0] as f32, rules.face_width[1] as f32),
+            center_x: rules.frame_width as f32 / 2.0,
+            center_tolerance: rules.center_tolerance as f32,
+        };
+        r.scaled(
+            width as f32 / rules.frame_width.max(1) as f32,
+            height as f32 / rules.frame_height.max(1) as f32,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,27 +426,5 @@ mod tests {
         text(&mut img, 0.0, 0.0, 1, "8", [255, 0, 0]);
         // An 8 lights 13 of the 15 cells.
         assert_eq!(count(&img, [255, 0, 0]), 13);
-    }
-}
-
-impl GeometryRanges {
-    /// A profile's geometry ranges drawn on an image of `width` x `height`
-    /// (the profile gives them for its frame, e.g. 480x640).
-    pub fn for_image(
-        rules: &crate::photo::profile::GeometryRules,
-        width: u32,
-        height: u32,
-    ) -> GeometryRanges {
-        let r = GeometryRanges {
-            head_top: (rules.head_top[0] as f32, rules.head_top[1] as f32),
-            eyes: (rules.eye_y[0] as f32, rules.eye_y[1] as f32),
-            face_width: (rules.face_width[0] as f32, rules.face_width[1] as f32),
-            center_x: rules.frame_width as f32 / 2.0,
-            center_tolerance: rules.center_tolerance as f32,
-        };
-        r.scaled(
-            width as f32 / rules.frame_width.max(1) as f32,
-            height as f32 / rules.frame_height.max(1) as f32,
-        )
     }
 }

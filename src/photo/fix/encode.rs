@@ -419,7 +419,8 @@ mod tests {
     #[test]
     fn round_trip_is_faithful() {
         let img = textured(480, 640, 20);
-        for s in [Sampling::S444] {
+        {
+            let s = Sampling::S444;
             let j = encode_rgb(&img, 480, 640, 90, s, 300).unwrap();
             let d = image::load_from_memory(&j).unwrap().to_rgb8();
             let mean = d

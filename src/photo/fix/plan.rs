@@ -135,7 +135,10 @@ pub fn plan(
     let e_top = g.eye_left_y.min(g.eye_right_y) as f64;
     let e_bot = g.eye_left_y.max(g.eye_right_y) as f64;
     let e_mid = (e_top + e_bot) / 2.0;
-    if !(f > 0.0) || !(e_top > h) {
+    // NaN-safe: a NaN width or head top is refused too
+    if f.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+        || e_top.partial_cmp(&h) != Some(std::cmp::Ordering::Greater)
+    {
         return Err(PlanError::Proportions);
     }
 

@@ -504,7 +504,7 @@ fn batch_writes_fixed_and_nothing_for_refused() {
     let before = std::fs::read(inp.join("phone.jpg")).unwrap();
     let calls = std::sync::atomic::AtomicUsize::new(0);
     let rep = fix_paths(
-        &[inp.clone()],
+        std::slice::from_ref(&inp),
         &out,
         &national(),
         &FixOptions::default(),
