@@ -140,11 +140,55 @@ pub fn run(a: Args) -> Result<u8> {
                 .map(|v| (v.thumb.clone(), v.annotated.clone()))
         });
         c.write(page.as_bytes())?;
-        return Ok(report.exit_code() as u8);
+        return Ok(exit_for(&report, report.exit_code() as u8));
     }
     let code = c.emit(
         &report,
         &[Format::Table, Format::Json, Format::Csv, Format::Html],
     )?;
+    let code = exit_for(&report, code);
     Ok(if write_failed { code.max(1) } else { code })
+}
+
+/// Exit status 2 when a path given (or a file or folder found) could not be
+/// read at all (an input problem of severity error): the help promises
+/// "2 ... unreadable path". The rest of the batch is still reported.
+fn exit_for(report: &zikao::finding::Report, code: u8) -> u8 {
+    let unreadable = report
+        .input_errors
+        .iter()
+        .any(|p| p.severity == zikao::finding::Severity::Error);
+    if unreadable {
+        code.max(2)
+    } else {
+        code
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_path_is_exit_2() {
+        let dir = std::env::temp_dir().join(format!("zikao-exit-{}", std::process::id()));
+        let missing = dir.join("missing.jpg");
+        let r = zikao::photo::check::check_paths(
+            &[missing],
+            &PhotoProfile::builtin("national").unwrap(),
+            &CheckOptions::default(),
+            &|_, _| (),
+        )
+        .unwrap();
+        assert_eq!(exit_for(&r, r.exit_code() as u8), 2);
+        let empty = zikao::photo::check::check_paths(
+            &[],
+            &PhotoProfile::builtin("national").unwrap(),
+            &CheckOptions::default(),
+            &|_, _| (),
+        )
+        .unwrap();
+        assert_eq!(exit_for(&empty, 0), 0);
+        assert_eq!(exit_for(&empty, 1), 1);
+    }
 }
