@@ -73,3 +73,4 @@ fn malformed_policy_file_names_file_and_key() {
         .code(2)
         .stderr(predicate::str::contains("bad.toml").and(predicate::str::contains("batch_months")));
 }
+mod commands;
