@@ -282,4 +282,36 @@ impl Report {
             "input_errors": self.input_errors.iter().map(|p| p.to_json(lang)).collect::<Vec<_>>(),
         })
     }
+
+    /// Writes exactly `serde_json::to_writer_pretty(w, &self.to_json(lang))`
+    /// (same bytes) without building the JSON tree of the whole report:
+    /// each result is converted and written one at a time, so a report of
+    /// 200,000 candidates does not need a second copy of itself in memory.
+    pub fn write_json_pretty<W: std::io::Write>(&self, lang: Lang, w: W) -> serde_json::Result<()> {
+        use serde::ser::SerializeMap;
+        struct Results<'a>(&'a [Item], Lang);
+        impl Serialize for Results<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(|i| i.to_json(self.1)))
+            }
+        }
+        struct Problems<'a>(&'a [InputProblem], Lang);
+        impl Serialize for Problems<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(|p| p.to_json(self.1)))
+            }
+        }
+        struct Whole<'a>(&'a Report, Lang);
+        impl Serialize for Whole<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(4))?;
+                m.serialize_entry("command", &Value::from(self.0.command))?;
+                m.serialize_entry("summary", &self.0.summary())?;
+                m.serialize_entry("results", &Results(&self.0.results, self.1))?;
+                m.serialize_entry("input_errors", &Problems(&self.0.input_errors, self.1))?;
+                m.end()
+            }
+        }
+        serde_json::to_writer_pretty(w, &Whole(self, lang))
+    }
 }

@@ -11,7 +11,8 @@ use super::common::Format;
 pub fn render(report: &Report, format: Format, lang: Lang, bom: bool) -> Result<Vec<u8>> {
     Ok(match format {
         Format::Json => {
-            let mut v = serde_json::to_vec_pretty(&report.to_json(lang))?;
+            let mut v = Vec::new();
+            report.write_json_pretty(lang, &mut v)?;
             v.push(b'\n');
             v
         }

@@ -241,6 +241,54 @@ impl Default for IdTypeOpt {
     }
 }
 
+/// Positions of the scores columns the loader reads, resolved once per
+/// schema instead of by name on each of millions of rows.
+#[derive(Clone)]
+struct ScoreCols {
+    exam_no: usize,
+    score: usize,
+    kind: usize,
+    course_code: usize,
+    replaces: usize,
+    approved_date: usize,
+    archived: usize,
+    major_code: usize,
+    school: usize,
+    certificate: usize,
+}
+
+impl ScoreCols {
+    fn new(s: &crate::table::Schema) -> Self {
+        let i = |k: &str| {
+            s.index(k)
+                .unwrap_or_else(|| panic!("column {k} not in schema {}", s.name))
+        };
+        ScoreCols {
+            exam_no: i("exam_no"),
+            score: i("score"),
+            kind: i("kind"),
+            course_code: i("course_code"),
+            replaces: i("replaces"),
+            approved_date: i("approved_date"),
+            archived: i("archived"),
+            major_code: i("major_code"),
+            school: i("school"),
+            certificate: i("certificate"),
+        }
+    }
+
+    /// The positions for `row`'s schema (cached for the scores schema).
+    fn of(row: &Row<'_>) -> std::borrow::Cow<'static, ScoreCols> {
+        static SCORES: std::sync::OnceLock<ScoreCols> = std::sync::OnceLock::new();
+        let schema = row.schema();
+        if std::ptr::eq(schema, &crate::table::schemas::SCORES) {
+            std::borrow::Cow::Borrowed(SCORES.get_or_init(|| ScoreCols::new(schema)))
+        } else {
+            std::borrow::Cow::Owned(ScoreCols::new(schema))
+        }
+    }
+}
+
 /// The loaded batch.
 pub struct Loaded {
     pub plans: Plans,
@@ -411,7 +459,8 @@ impl Loaded {
         sub_names: &dyn Fn(&str) -> bool,
         cert_ok: &dyn Fn(&str, &str) -> bool,
     ) {
-        let Some(exam_no) = row.get("exam_no") else {
+        let k = ScoreCols::of(row);
+        let Some(exam_no) = row.get_at(k.exam_no) else {
             return;
         };
         let Some(&ci) = self.by_exam_no.get(fast_norm(exam_no).as_ref()) else {
@@ -420,7 +469,7 @@ impl Loaded {
         let c = &self.cands[ci as usize];
         let Some(pi) = c.plan else { return };
         let plan = &self.plans.plans[pi];
-        let raw = row.get("score").unwrap_or("");
+        let raw = row.get_at(k.score).unwrap_or("");
         let Some(val) = parse_score(raw) else {
             self.problems.push(row.problem(
                 "score",
@@ -430,7 +479,7 @@ impl Loaded {
             ));
             return;
         };
-        let kind_raw = row.get("kind").unwrap_or("");
+        let kind_raw = row.get_at(k.kind).unwrap_or("");
         let Some(mut kind) = SKind::parse(kind_raw) else {
             self.problems.push(row.problem(
                 "kind",
@@ -445,10 +494,10 @@ impl Loaded {
         if val == Val::Exempt && kind == SKind::Exam {
             kind = SKind::Exemption;
         }
-        let code_raw = row.get("course_code").unwrap_or("");
+        let code_raw = row.get_at(k.course_code).unwrap_or("");
         let (target, note): (std::borrow::Cow<'_, str>, Option<String>) =
             if kind == SKind::Substitution {
-                match row.get("replaces") {
+                match row.get_at(k.replaces) {
                     Some(r) => (
                         super::plan::norm_code(r).into(),
                         Some(super::plan::norm_code(code_raw)),
@@ -481,7 +530,7 @@ impl Loaded {
             return;
         };
         let mut note = note.map(String::into_boxed_str);
-        let approved = match row.get("approved_date") {
+        let approved = match row.get_at(k.approved_date) {
             None => None,
             Some(d) => match parse_date(d) {
                 Some(r) => Some(r),
@@ -496,15 +545,15 @@ impl Loaded {
                 }
             },
         };
-        let archived = row.get("archived").and_then(|a| match norm(a).as_str() {
+        let archived = row.get_at(k.archived).and_then(|a| match norm(a).as_str() {
             "是" | "已归档" | "Y" | "y" | "yes" | "true" | "1" => Some(true),
             "否" | "未归档" | "N" | "n" | "no" | "false" | "0" => Some(false),
             _ => None,
         });
         let mut place = Place::Ok;
         if matches!(kind, SKind::Practice | SKind::Thesis) || pc.category.is_practical() {
-            let m = row.get("major_code").map(norm).unwrap_or_default();
-            let s = row.get("school").map(norm).unwrap_or_default();
+            let m = row.get_at(k.major_code).map(norm).unwrap_or_default();
+            let s = row.get_at(k.school).map(norm).unwrap_or_default();
             let mp = if m.is_empty() || m == c.major_code {
                 Place::Ok
             } else {
@@ -532,7 +581,7 @@ impl Loaded {
             note = Some(format!("!{}", note.as_deref().unwrap_or("")).into_boxed_str());
         }
         if kind == SKind::Exemption {
-            if let Some(cert) = row.get("certificate") {
+            if let Some(cert) = row.get_at(k.certificate) {
                 if !cert_ok(cert, self.plans.courses.code(course)) {
                     note = Some(format!("!{}", norm(cert)).into_boxed_str());
                 }

@@ -995,6 +995,32 @@ fn bad_score_rows_are_input_problems() {
 }
 
 #[test]
+fn streamed_json_is_byte_identical_to_the_tree() {
+    let s = format!("{}\n1,00041,七十,,,,,,", full_a("1"));
+    let m = mem(&[a_ok("1"), a_ok("2")], &[s]);
+    let r = run_mem(&m, "national", "2022-06", "2022-06-10");
+    assert!(!r.input_errors.is_empty() && r.results.len() == 2);
+    for lang in [crate::Lang::Zh, crate::Lang::En] {
+        let tree = serde_json::to_vec_pretty(&r.to_json(lang)).unwrap();
+        let mut streamed = Vec::new();
+        r.write_json_pretty(lang, &mut streamed).unwrap();
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            String::from_utf8(tree).unwrap()
+        );
+    }
+    let empty = crate::finding::Report::new("eligibility");
+    let mut streamed = Vec::new();
+    empty
+        .write_json_pretty(crate::Lang::En, &mut streamed)
+        .unwrap();
+    assert_eq!(
+        streamed,
+        serde_json::to_vec_pretty(&empty.to_json(crate::Lang::En)).unwrap()
+    );
+}
+
+#[test]
 fn plan_conflict_is_a_record_finding() {
     let mut m = mem(&[a_ok("1")], &[full_a("1")]);
     m.plans

@@ -91,6 +91,12 @@ impl Schema {
     pub fn column(&self, key: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.key == key)
     }
+
+    /// Position of column `key` in this schema (for [`Row::get_at`]:
+    /// resolve it once per table instead of once per row).
+    pub fn index(&self, key: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.key == key)
+    }
 }
 
 /// Options for reading a table.
@@ -130,6 +136,19 @@ impl<'a> Row<'a> {
             .position(|c| c.key == key)
             .unwrap_or_else(|| panic!("column {key} not in schema {}", self.schema.name));
         self.values[i].as_deref()
+    }
+
+    /// The value of the column at position `i` of the row's schema (see
+    /// [`Schema::index`]); the same as [`Row::get`] without the look-up by
+    /// name. Panics when `i` is out of range.
+    #[inline]
+    pub fn get_at(&self, i: usize) -> Option<&'a str> {
+        self.values[i].as_deref()
+    }
+
+    /// The schema this row is read with.
+    pub fn schema(&self) -> &'a Schema {
+        self.schema
     }
 
     /// Whether the file has this column at all.
