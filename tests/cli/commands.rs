@@ -81,8 +81,18 @@ fn photo_check_examples_json_and_exit_1() {
     assert!(small.contains(&"photo.face_width".into()) && small.contains(&"photo.head_top".into()));
     let m = &by("astronaut_ok_white.jpg")["measurements"];
     for k in [
-        "width", "height", "dpi_x", "dpi_y", "bytes", "quality", "head_top", "eye_left_y",
-        "eye_right_y", "face_width", "face_center_x", "background_rgb",
+        "width",
+        "height",
+        "dpi_x",
+        "dpi_y",
+        "bytes",
+        "quality",
+        "head_top",
+        "eye_left_y",
+        "eye_right_y",
+        "face_width",
+        "face_center_x",
+        "background_rgb",
     ] {
         assert!(!m[k].is_null(), "measurement {k} missing: {m}");
     }
@@ -157,7 +167,14 @@ fn run_prereq(dir: &Path) -> PathBuf {
         .arg(ex("candidates.csv"))
         .arg("--prior")
         .arg(ex("prior.csv"))
-        .args(["--policy", "guangdong", "--batch", "2022-06", "--as-of", "2022-06-20"])
+        .args([
+            "--policy",
+            "guangdong",
+            "--batch",
+            "2022-06",
+            "--as-of",
+            "2022-06-20",
+        ])
         .args(["--format", "json", "-o"])
         .arg(&p)
         .assert()
@@ -177,7 +194,14 @@ fn run_elig(dir: &Path, prereq: &Path) -> PathBuf {
         .arg(ex("plans.csv"))
         .arg("--prereq")
         .arg(prereq)
-        .args(["--policy", "guangdong", "--batch", "2022-06", "--as-of", "2022-06-20"])
+        .args([
+            "--policy",
+            "guangdong",
+            "--batch",
+            "2022-06",
+            "--as-of",
+            "2022-06-20",
+        ])
         .args(["--format", "json", "-o"])
         .arg(&p)
         .assert()
@@ -192,7 +216,9 @@ fn tour_prereq_eligibility_roster() {
     let v: Value = serde_json::from_slice(&std::fs::read(&pre).unwrap()).unwrap();
     assert_shape(&v, "prereq verify");
     // ID numbers masked by default
-    assert!(!std::fs::read_to_string(&pre).unwrap().contains("44010619950312001X"));
+    assert!(!std::fs::read_to_string(&pre)
+        .unwrap()
+        .contains("44010619950312001X"));
     let verdict = |v: &Value, no: &str| -> String {
         v["results"]
             .as_array()
@@ -259,7 +285,14 @@ fn tour_prereq_eligibility_roster() {
         .arg(ex("scores.csv"))
         .arg("--plans")
         .arg(ex("plans.csv"))
-        .args(["--policy", "guangdong", "--batch", "2022-06", "--as-of", "2022-06-20"])
+        .args([
+            "--policy",
+            "guangdong",
+            "--batch",
+            "2022-06",
+            "--as-of",
+            "2022-06-20",
+        ])
         .args(["--format", "xlsx", "-o"])
         .arg(&x)
         .assert()
@@ -275,7 +308,15 @@ fn csv_has_bom_by_default_and_neutralises_formulas() {
     let text = std::fs::read_to_string(ex("candidates.csv")).unwrap();
     std::fs::write(&cands, text.replace("张三", "=HYPERLINK(\"x\")")).unwrap();
     let out = zikao()
-        .args(["roster", "reception", "--policy", "guangdong", "--format", "csv", "--candidates"])
+        .args([
+            "roster",
+            "reception",
+            "--policy",
+            "guangdong",
+            "--format",
+            "csv",
+            "--candidates",
+        ])
         .arg(&cands)
         .assert()
         .code(1);
@@ -285,7 +326,16 @@ fn csv_has_bom_by_default_and_neutralises_formulas() {
     assert!(s.contains("'=HYPERLINK"), "{s}");
     assert!(!s.contains(",=HYPERLINK"), "{s}");
     let out = zikao()
-        .args(["roster", "reception", "--policy", "guangdong", "--format", "csv", "--no-bom", "--candidates"])
+        .args([
+            "roster",
+            "reception",
+            "--policy",
+            "guangdong",
+            "--format",
+            "csv",
+            "--no-bom",
+            "--candidates",
+        ])
         .arg(&cands)
         .assert()
         .code(1);
@@ -295,7 +345,15 @@ fn csv_has_bom_by_default_and_neutralises_formulas() {
 #[test]
 fn reception_findings_and_exit_1() {
     let out = zikao()
-        .args(["roster", "reception", "--policy", "guangdong", "--format", "json", "--candidates"])
+        .args([
+            "roster",
+            "reception",
+            "--policy",
+            "guangdong",
+            "--format",
+            "json",
+            "--candidates",
+        ])
         .arg(ex("candidates.csv"))
         .assert()
         .code(1);
