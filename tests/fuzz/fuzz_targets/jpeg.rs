@@ -12,7 +12,9 @@ fuzz_target!(|data: &[u8]| {
     // Everything derived from the parse must be total as well.
     let _ = info.complete();
     let _ = info.summary_json();
-    let _ = info.describe();
+    for p in &info.problems {
+        let _ = p.describe();
+    }
     for slot in 0..4 {
         let _ = info.qtable(slot);
     }
