@@ -348,7 +348,7 @@ fn cfb_check(b: &[u8]) -> std::result::Result<(), &'static str> {
         if ssz == 512 {
             le32(e, 120) as u64
         } else {
-            le32(e, 120) as u64 | (le32(e, 124) as u64) << 32
+            le32(e, 120) as u64 | ((le32(e, 124) as u64) << 32)
         }
     };
     let root = &dir[..128];
@@ -440,6 +440,15 @@ mod cfb_tests {
         assert_eq!(cfb_check(&file(2, 5120)), Ok(()));
         // Not a CFB file at all: left to calamine's own error.
         assert_eq!(cfb_check(b"not an ole file"), Ok(()));
+    }
+
+    #[test]
+    fn real_xls_fixture_passes() {
+        let p = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/tables/scores.xls"
+        );
+        assert_eq!(cfb_check(&std::fs::read(p).unwrap()), Ok(()));
     }
 
     #[test]
