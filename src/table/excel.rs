@@ -194,7 +194,17 @@ pub(crate) fn read(sink: &mut Sink<'_>, opts: &ReadOptions, kind: ExcelKind) -> 
                 .map_err(|e| wb_error(path, e))?;
             let mut cur: Option<u32> = None;
             let mut buf: Vec<(u32, DataRef<'_>)> = Vec::new();
-            while let Some(cell) = cells.next_cell().map_err(|e| wb_error(path, e))? {
+            loop {
+                // calamine indexes the shared strings with the cell's value
+                // unchecked (`strings[idx]`): a damaged workbook panics
+                // there. Caught and reported as a damaged file (found by
+                // fuzzing; under cargo-fuzz the panic hook still aborts).
+                let next =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cells.next_cell()))
+                        .map_err(|_| wb_error(path, "damaged cell data"))?;
+                let Some(cell) = next.map_err(|e| wb_error(path, e))? else {
+                    break;
+                };
                 let (r, c) = cell.get_position();
                 if cur != Some(r) {
                     if let Some(pr) = cur {
@@ -475,6 +485,22 @@ mod cfb_tests {
         let at = 512 + 11 * 4;
         f[at..at + 4].copy_from_slice(&2u32.to_le_bytes());
         assert!(cfb_check(&f).is_err());
+    }
+
+    #[test]
+    fn xlsx_shared_string_index_out_of_range_is_an_error() {
+        // Fuzz crash: calamine panicked indexing the shared strings.
+        let p = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/tables/fuzz_bad_shared_string.xlsx"
+        ));
+        let r = super::super::read(
+            p,
+            &super::super::schemas::SCORES,
+            &ReadOptions::default(),
+            &mut |_| {},
+        );
+        assert!(r.is_err());
     }
 
     #[test]

@@ -22,6 +22,12 @@ fn dir() -> &'static PathBuf {
 }
 
 fuzz_target!(|data: &[u8]| {
+    // libfuzzer-sys's panic hook aborts even on a panic the library catches
+    // (excel.rs catches calamine's shared-string index panic). Restore the
+    // default hook once: an uncaught panic still reaches libfuzzer-sys's
+    // catch_unwind wrapper, which aborts, so real crashes are still found.
+    static HOOK: OnceLock<()> = OnceLock::new();
+    HOOK.get_or_init(|| drop(std::panic::take_hook()));
     let Some((&sel, body)) = data.split_first() else {
         return;
     };
