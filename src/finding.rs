@@ -250,9 +250,11 @@ impl Report {
 
     /// Counts: total items, items per verdict, items per finding code,
     /// input errors, plus the command's own fields.
-    pub fn summary(&self) -> Value {
-        let mut verdicts: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
+    /// Items per verdict, and items per finding code (an item with two
+    /// findings of one code counts once).
+    pub fn counts(&self) -> (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>) {
+        let mut verdicts: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut codes: BTreeMap<&'static str, usize> = BTreeMap::new();
         for it in &self.results {
             *verdicts.entry(it.verdict).or_default() += 1;
             let mut seen: Vec<&str> = Vec::new();
@@ -263,6 +265,11 @@ impl Report {
                 }
             }
         }
+        (verdicts, codes)
+    }
+
+    pub fn summary(&self) -> Value {
+        let (verdicts, codes) = self.counts();
         let mut m = Map::new();
         m.insert("total".into(), Value::from(self.results.len()));
         m.insert("verdicts".into(), json!(verdicts));

@@ -11,7 +11,6 @@
 //! thumbnails (lazily) while the page loads. All text from the report is
 //! HTML-escaped.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use base64::Engine as _;
@@ -189,18 +188,7 @@ pub fn render_html(
     images: &dyn Fn(usize) -> Option<(Vec<u8>, Vec<u8>)>,
 ) -> String {
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut verdicts: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
-    for it in &report.results {
-        *verdicts.entry(it.verdict).or_default() += 1;
-        let mut seen: Vec<&str> = Vec::new();
-        for f in &it.findings {
-            if !seen.contains(&f.code) {
-                seen.push(f.code);
-                *codes.entry(f.code).or_default() += 1;
-            }
-        }
-    }
+    let (verdicts, codes) = report.counts();
 
     let mut h = String::with_capacity(4096 + report.results.len() * 8192);
     let title = format!(
