@@ -215,22 +215,10 @@ impl TableArgs {
     pub fn read_options(&self) -> Result<zikao::table::ReadOptions> {
         let encoding = match &self.encoding {
             None => None,
-            Some(n) => Some(
-                encoding_rs::Encoding::for_label(n.trim_end_matches("-sig").as_bytes())
-                    .ok_or_else(|| {
-                        anyhow::anyhow!(
-                            "unknown encoding `{n}` / 未知编码 `{n}` (utf-8, gbk, gb18030)"
-                        )
-                    })?,
-            ),
+            Some(n) => Some(zikao::table::parse_encoding(n).ok_or_else(|| {
+                anyhow::anyhow!("unknown encoding `{n}` / 未知编码 `{n}` (utf-8, gbk, gb18030)")
+            })?),
         };
-        let encoding = encoding.map(|e| {
-            if e == encoding_rs::GBK {
-                encoding_rs::GB18030
-            } else {
-                e
-            }
-        });
         Ok(zikao::table::ReadOptions {
             encoding,
             sheet: self.sheet.clone(),
