@@ -110,6 +110,24 @@ impl<R: Read> Decoded<R> {
         }))
     }
 
+    /// Wraps `inner`, which continues a file already known to be in
+    /// `encoding` (a chunk starting at a line start): no byte-order mark,
+    /// no sniffing. `forced` is whether the encoding was given by the user.
+    pub fn continuing(inner: R, encoding: &'static Encoding, forced: bool) -> Self {
+        Decoded {
+            inner,
+            buf: Vec::with_capacity(CHUNK),
+            pos: 0,
+            eof: false,
+            mode: mode_for(encoding),
+            out: vec![0; OUT],
+            out_pos: 0,
+            out_len: 0,
+            forced,
+            done: false,
+        }
+    }
+
     /// The encoding in use: `None` while only ASCII has been seen.
     pub fn encoding(&self) -> Option<&'static Encoding> {
         match &self.mode {

@@ -1,9 +1,17 @@
 //! CSV and TSV, streamed record by record.
 
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use rayon::prelude::*;
+
 use super::cell::Raw;
 use super::decode::Decoded;
-use super::{detect, lookup, missing_error, Header, ReadOptions, Sink, TableMsg, HEADER_SCAN};
-use crate::finding::Severity;
+use super::{
+    detect, lookup, missing_error, Header, ReadOptions, Row, Schema, Sink, TableMsg, HEADER_SCAN,
+};
+use crate::finding::{InputProblem, Severity};
 use crate::{Error, Result};
 
 /// A quoted field with this many line breaks is taken for an unclosed quote.
@@ -13,15 +21,10 @@ fn blank(f: &[u8]) -> bool {
     f.iter().all(|b| b.is_ascii_whitespace())
 }
 
-pub(crate) fn read(sink: &mut Sink<'_>, opts: &ReadOptions, delim: u8) -> Result<()> {
-    let path = sink.path;
-    let schema = sink.schema;
-    let file = detect::open(path)?;
-    let dec = match Decoded::new(file, opts.encoding).map_err(|e| Error::io(path, e))? {
-        Ok(d) => d,
-        Err(m) => return Err(Error::format(path, m)),
-    };
-    let mut rdr = csv::ReaderBuilder::new()
+type Rdr<R> = csv::Reader<Decoded<R>>;
+
+fn csv_reader<R: Read>(dec: Decoded<R>, delim: u8) -> Rdr<R> {
+    csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delim)
@@ -30,64 +33,125 @@ pub(crate) fn read(sink: &mut Sink<'_>, opts: &ReadOptions, delim: u8) -> Result
         // whitespace and trimmed
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(64 * 1024)
-        .from_reader(dec);
+        .from_reader(dec)
+}
+
+fn open_decoded(path: &Path, opts: &ReadOptions) -> Result<Decoded<File>> {
+    let file = detect::open(path)?;
+    match Decoded::new(file, opts.encoding).map_err(|e| Error::io(path, e))? {
+        Ok(d) => Ok(d),
+        Err(m) => Err(Error::format(path, m)),
+    }
+}
+
+/// The next record; `Ok(false)` at the end. `base` is the number of lines
+/// before the reader's start (for the message of a broken record).
+fn next<R: Read>(
+    path: &Path,
+    rdr: &mut Rdr<R>,
+    rec: &mut csv::ByteRecord,
+    base: usize,
+) -> Result<bool> {
+    rdr.read_byte_record(rec).map_err(|e| {
+        let at = e
+            .position()
+            .map(|p| format!(" at line {}", p.line() as usize + base))
+            .unwrap_or_default();
+        Error::format(path, format!("cannot read the file{at}: {e}"))
+    })
+}
+
+/// Where the header is and how the file's columns map to the schema.
+#[derive(Clone)]
+struct Layout {
+    header: Header,
+    cells: Vec<String>,
+    /// Fields a data row must have (up to the last named header cell).
+    need: usize,
+}
+
+/// Reads records up to and including the header row (blank records are
+/// skipped; at most [`HEADER_SCAN`] candidates are looked at).
+fn find_header<R: Read>(
+    sink: &mut Sink<'_>,
+    rdr: &mut Rdr<R>,
+    rec: &mut csv::ByteRecord,
+) -> Result<Layout> {
+    let path = sink.path;
+    let schema = sink.schema;
     let lookup = lookup(schema);
-    let mut rec = csv::ByteRecord::new();
-    let mut header: Option<Header> = None;
-    let mut header_cells: Vec<String> = Vec::new();
     let mut best: Option<Header> = None;
     let mut scanned = 0;
-    // fields a data row must have (up to the last named header cell)
-    let mut need = 0;
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let at = e
-                    .position()
-                    .map(|p| format!(" at line {}", p.line()))
-                    .unwrap_or_default();
-                return Err(Error::format(
-                    path,
-                    format!("cannot read the file{at}: {e}"),
-                ));
-            }
-        }
+    while next(path, rdr, rec, 0)? {
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
         if rec.iter().all(blank) {
             continue;
         }
-        let Some(h) = header.as_ref() else {
-            let cells: Vec<String> = rec
+        let cells: Vec<String> = rec
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect();
+        let h = Header::map(&lookup, schema, &cells);
+        if h.complete(schema) {
+            sink.set_header(&h, line);
+            let need = cells
                 .iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect();
-            let h = Header::map(&lookup, schema, &cells);
-            if h.complete(schema) {
-                sink.set_header(&h, line);
-                need = cells
-                    .iter()
-                    .rposition(|c| !c.trim().is_empty())
-                    .map_or(0, |i| i + 1);
-                header_cells = cells;
-                header = Some(h);
-                continue;
-            }
-            scanned += 1;
-            if best.as_ref().is_none_or(|b| h.matched > b.matched) {
-                best = Some(h);
-            }
-            if scanned >= HEADER_SCAN {
-                return Err(missing_error(path, schema, best.as_ref()));
-            }
+                .rposition(|c| !c.trim().is_empty())
+                .map_or(0, |i| i + 1);
+            return Ok(Layout {
+                header: h,
+                cells,
+                need,
+            });
+        }
+        scanned += 1;
+        if best.as_ref().is_none_or(|b| h.matched > b.matched) {
+            best = Some(h);
+        }
+        if scanned >= HEADER_SCAN {
+            return Err(missing_error(path, schema, best.as_ref()));
+        }
+    }
+    if scanned == 0 {
+        return Err(Error::format(
+            path,
+            "the file has no content (only a byte-order mark or blank lines)",
+        ));
+    }
+    Err(missing_error(path, schema, best.as_ref()))
+}
+
+pub(crate) fn read(sink: &mut Sink<'_>, opts: &ReadOptions, delim: u8) -> Result<()> {
+    let mut rdr = csv_reader(open_decoded(sink.path, opts)?, delim);
+    let mut rec = csv::ByteRecord::new();
+    let layout = find_header(sink, &mut rdr, &mut rec)?;
+    data_rows(sink, &mut rdr, &mut rec, &layout, 0, delim)
+}
+
+/// Delivers the data records after the header (or from the start of a
+/// chunk). Line numbers are the reader's plus `base`.
+fn data_rows<R: Read>(
+    sink: &mut Sink<'_>,
+    rdr: &mut Rdr<R>,
+    rec: &mut csv::ByteRecord,
+    layout: &Layout,
+    base: usize,
+    delim: u8,
+) -> Result<()> {
+    let path = sink.path;
+    let h = &layout.header;
+    let header_cells = &layout.cells;
+    while next(path, rdr, rec, base)? {
+        let rel = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = rel + base;
+        if rec.iter().all(blank) {
             continue;
-        };
+        }
 
         // a record over several physical lines: an unclosed quote?
         let end_line = rdr.position().line() as usize;
-        if end_line > line + 1 {
-            if let Some((j, lines)) = swallowed(&rec, delim, header_cells.len()) {
+        if end_line > rel + 1 {
+            if let Some((j, lines)) = swallowed(rec, delim, header_cells.len()) {
                 let column = h.by_file.get(j).copied().flatten().map_or_else(
                     || {
                         header_cells
@@ -110,7 +174,7 @@ pub(crate) fn read(sink: &mut Sink<'_>, opts: &ReadOptions, delim: u8) -> Result
 
         let n = rec.len();
         let used = rec.iter().rposition(|f| !blank(f)).map_or(0, |i| i + 1);
-        if n < need || used > header_cells.len() {
+        if n < layout.need || used > header_cells.len() {
             sink.problem(
                 line,
                 None,
@@ -164,16 +228,186 @@ pub(crate) fn read(sink: &mut Sink<'_>, opts: &ReadOptions, delim: u8) -> Result
         }
         sink.finish_row(line);
     }
-    if header.is_none() {
-        if scanned == 0 {
-            return Err(Error::format(
-                path,
-                "the file has no content (only a byte-order mark or blank lines)",
-            ));
-        }
-        return Err(missing_error(path, schema, best.as_ref()));
-    }
     Ok(())
+}
+
+/// When a delimited file is read in parallel.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tuning {
+    /// Files smaller than this are read by one thread.
+    pub min_size: u64,
+    /// Target size of one chunk.
+    pub chunk: u64,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            min_size: 16 << 20,
+            chunk: 8 << 20,
+        }
+    }
+}
+
+/// One byte range of a file read in parallel, starting at a line start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub start: u64,
+    pub end: u64,
+    /// Lines before `start` (line breaks in `0..start`).
+    pub base: usize,
+}
+
+/// Splits `path` (of `size` bytes) into about `n` ranges at line breaks.
+/// `None` when the file holds a `"` anywhere: a quoted field may contain a
+/// line break, so only a reader from the start knows where records end.
+pub(crate) fn plan_spans(path: &Path, size: u64, n: usize) -> Result<Option<Vec<Span>>> {
+    let n = n.max(1) as u64;
+    let nominal: Vec<(u64, u64)> = (0..n)
+        .map(|k| (size * k / n, size * (k + 1) / n))
+        .filter(|(a, b)| a < b)
+        .collect();
+    // per range: first line break, number of line breaks, any quote
+    let scans: Vec<Result<(Option<u64>, usize, bool)>> = nominal
+        .par_iter()
+        .map(|&(a, b)| {
+            let mut f = detect::open(path)?;
+            f.seek(SeekFrom::Start(a)).map_err(|e| Error::io(path, e))?;
+            let mut f = f.take(b - a);
+            let mut buf = vec![0u8; 1 << 20];
+            let (mut first, mut count, mut quote, mut at) = (None, 0usize, false, a);
+            loop {
+                let got = match f.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(got) => got,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Error::io(path, e)),
+                };
+                let part = &buf[..got];
+                if first.is_none() {
+                    first = part.iter().position(|&c| c == b'\n').map(|i| at + i as u64);
+                }
+                count += part.iter().filter(|&&c| c == b'\n').count();
+                quote |= part.contains(&b'"');
+                at += got as u64;
+            }
+            Ok((first, count, quote))
+        })
+        .collect();
+    let mut spans: Vec<Span> = Vec::new();
+    let mut lines = 0usize;
+    for (k, r) in scans.into_iter().enumerate() {
+        let (first, count, quote) = r?;
+        if quote {
+            return Ok(None);
+        }
+        if k == 0 {
+            spans.push(Span {
+                start: 0,
+                end: size,
+                base: 0,
+            });
+        } else if let Some(nl) = first {
+            if nl + 1 < size {
+                if let Some(last) = spans.last_mut() {
+                    last.end = nl + 1;
+                }
+                spans.push(Span {
+                    start: nl + 1,
+                    end: size,
+                    base: lines + 1,
+                });
+            }
+        }
+        lines += count;
+    }
+    Ok(Some(spans))
+}
+
+/// What one chunk of a parallel read returns.
+type ChunkOut<S> = Result<(S, Vec<InputProblem>)>;
+
+/// Reads a delimited file in parallel chunks when it is big, has no quote
+/// characters and its encoding is settled by the header; `None` when it
+/// must be read by one reader from the start.
+pub(crate) fn read_parallel<S, I, F>(
+    path: &Path,
+    schema: &Schema,
+    opts: &ReadOptions,
+    delim: u8,
+    tuning: Tuning,
+    init: &I,
+    f: &F,
+) -> Result<Option<Vec<ChunkOut<S>>>>
+where
+    S: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, Row<'_>) + Sync,
+{
+    let size = detect::open(path)?
+        .metadata()
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    let threads = rayon::current_num_threads();
+    if size < tuning.min_size || size == 0 || threads < 2 {
+        return Ok(None);
+    }
+    // the header, the encoding, and how far into the file the header ends
+    let (layout, encoding, forced, header_end) = {
+        let mut ignore = |_: Row<'_>| {};
+        let mut sink = Sink::new(path, schema, &mut ignore);
+        let mut rdr = csv_reader(open_decoded(path, opts)?, delim);
+        let mut rec = csv::ByteRecord::new();
+        let layout = find_header(&mut sink, &mut rdr, &mut rec)?;
+        let dec = rdr.get_ref();
+        (layout, dec.encoding(), dec.forced(), rdr.position().byte())
+    };
+    // ASCII so far: the encoding would be decided later, per reader; and
+    // UTF-16 line breaks are two bytes
+    let Some(encoding) = encoding.filter(|e| *e == encoding_rs::UTF_8 || e.is_ascii_compatible())
+    else {
+        return Ok(None);
+    };
+    let n = (size / tuning.chunk.max(1)).clamp(2, 256) as usize;
+    let Some(spans) = plan_spans(path, size, n)? else {
+        return Ok(None);
+    };
+    // the decoded header position is at least its position in the file
+    if spans.len() < 2 || header_end + 4 >= spans[0].end {
+        return Ok(None);
+    }
+    let out = spans
+        .par_iter()
+        .enumerate()
+        .map(|(k, span)| -> ChunkOut<S> {
+            let mut state = init();
+            let mut cb = |r: Row<'_>| f(&mut state, r);
+            let mut sink = Sink::new(path, schema, &mut cb);
+            let mut rec = csv::ByteRecord::new();
+            if k == 0 {
+                let file = detect::open(path)?.take(span.end);
+                let dec = match Decoded::new(file, opts.encoding).map_err(|e| Error::io(path, e))? {
+                    Ok(d) => d,
+                    Err(m) => return Err(Error::format(path, m)),
+                };
+                let mut rdr = csv_reader(dec, delim);
+                let layout = find_header(&mut sink, &mut rdr, &mut rec)?;
+                data_rows(&mut sink, &mut rdr, &mut rec, &layout, 0, delim)?;
+            } else {
+                let mut file = detect::open(path)?;
+                file.seek(SeekFrom::Start(span.start))
+                    .map_err(|e| Error::io(path, e))?;
+                let dec = Decoded::continuing(file.take(span.end - span.start), encoding, forced);
+                let mut rdr = csv_reader(dec, delim);
+                sink.headers.clone_from(&layout.header.headers);
+                data_rows(&mut sink, &mut rdr, &mut rec, &layout, span.base, delim)?;
+            }
+            let problems = std::mem::take(&mut sink.problems);
+            drop(sink);
+            Ok((state, problems))
+        })
+        .collect();
+    Ok(Some(out))
 }
 
 /// A field of `rec` that looks like it swallowed following records: it has

@@ -215,12 +215,67 @@ pub fn read(
     Ok(sink.problems)
 }
 
+/// Reads `path` like [`read`], on several threads when it is a big
+/// delimited file without quote characters (docs/tables.md): the file is cut
+/// at line breaks into chunks, each chunk gets its own state from `init`,
+/// and `f` is called for its rows (with their real row numbers) on some
+/// thread. Returns the states in file order — so folding them in order
+/// sees the rows in file order — and the row problems in file order. Any
+/// other table is read by one reader into a single state.
+pub fn read_parallel<S, I, F>(
+    path: &Path,
+    schema: &Schema,
+    opts: &ReadOptions,
+    init: I,
+    f: F,
+) -> Result<(Vec<S>, Vec<InputProblem>)>
+where
+    S: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, Row<'_>) + Sync,
+{
+    read_parallel_tuned(path, schema, opts, delimited::Tuning::default(), init, f)
+}
+
+pub(crate) fn read_parallel_tuned<S, I, F>(
+    path: &Path,
+    schema: &Schema,
+    opts: &ReadOptions,
+    tuning: delimited::Tuning,
+    init: I,
+    f: F,
+) -> Result<(Vec<S>, Vec<InputProblem>)>
+where
+    S: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, Row<'_>) + Sync,
+{
+    if let detect::Format::Delimited(delim) = detect::detect(path, opts)? {
+        if let Some(chunks) =
+            delimited::read_parallel(path, schema, opts, delim, tuning, &init, &f)?
+        {
+            let mut states = Vec::with_capacity(chunks.len());
+            let mut problems = Vec::new();
+            for c in chunks {
+                let (s, p) = c?;
+                states.push(s);
+                problems.extend(p);
+            }
+            return Ok((states, problems));
+        }
+    }
+    let mut state = init();
+    let problems = read(path, schema, opts, &mut |r| f(&mut state, r))?;
+    Ok((vec![state], problems))
+}
+
 /// How many non-empty rows at the top of a table are searched for the
 /// header row (title rows above the header are skipped).
 pub const HEADER_SCAN: usize = 20;
 
 /// The layout of a file's header: which file column feeds which schema
 /// column.
+#[derive(Clone)]
 pub(crate) struct Header {
     /// For each file column: the schema column it feeds.
     pub by_file: Vec<Option<usize>>,

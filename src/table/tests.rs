@@ -863,3 +863,146 @@ fn excel_sheets() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].0, 2);
 }
+
+/// Reads `path` with `read_parallel_tuned` on a 3-thread pool, cutting
+/// chunks of about `chunk` bytes; returns the rows (in state order), the
+/// problems and the number of chunks.
+fn read_chunked(
+    path: &Path,
+    opts: &ReadOptions,
+    chunk: u64,
+) -> (Vec<Got>, Vec<InputProblem>, usize) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let tuning = delimited::Tuning { min_size: 0, chunk };
+    let (states, problems) = pool
+        .install(|| {
+            read_parallel_tuned(
+                path,
+                &SCORES,
+                opts,
+                tuning,
+                Vec::new,
+                |rows: &mut Vec<Got>, r: Row<'_>| {
+                    let vals = SCORES
+                        .columns
+                        .iter()
+                        .map(|c| r.get(c.key).map(str::to_string))
+                        .collect();
+                    rows.push((r.row, vals));
+                },
+            )
+        })
+        .unwrap();
+    let n = states.len();
+    (states.into_iter().flatten().collect(), problems, n)
+}
+
+/// A scores export with a title row, CRLF endings, blank lines, ragged
+/// rows, bad cells and Chinese text: everything the reader reports.
+fn messy_scores(rows: usize) -> String {
+    let mut s =
+        String::from("广东省2022年成绩导出\r\n\r\n准考证号,课程代码,课程名称,成绩,考试年月\r\n");
+    for i in 0..rows {
+        match i % 97 {
+            13 => s.push_str("\r\n"),
+            29 => s.push_str(&format!("0101{i:08},178,课程一,60,202204,多余\r\n")),
+            41 => s.push_str(&format!(
+                "1.2E+11,00{},高等数学（一）,75,202204\r\n",
+                i % 10
+            )),
+            _ => s.push_str(&format!(
+                "0101{i:08},{:05},中国近现代史纲要{},{},2022{:02}\r\n",
+                i % 700,
+                i % 7,
+                i % 101,
+                1 + i % 12
+            )),
+        }
+    }
+    s
+}
+
+#[test]
+fn parallel_read_equals_sequential_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = messy_scores(3000);
+    let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+    for (name, bytes) in [
+        ("utf8.csv", text.as_bytes().to_vec()),
+        (
+            "bom.csv",
+            [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        ),
+        ("gbk.csv", gbk.into_owned()),
+    ] {
+        let p = write(&dir, name, &bytes);
+        let (rows, problems) = read_all(&p, &SCORES, &ReadOptions::default()).unwrap();
+        assert!(rows.len() > 2900, "{name}");
+        assert!(problems.len() > 50, "{name}");
+        for chunk in [1000, 4096, 50_000] {
+            let (prows, pproblems, n) = read_chunked(&p, &ReadOptions::default(), chunk);
+            assert!(n > 1, "{name}: read in {n} chunk(s)");
+            assert_eq!(prows, rows, "{name} chunk {chunk}");
+            assert_eq!(
+                summary(&pproblems),
+                summary(&problems),
+                "{name} chunk {chunk}"
+            );
+            assert_eq!(
+                pproblems
+                    .iter()
+                    .map(|p| p.render(Lang::En))
+                    .collect::<Vec<_>>(),
+                problems
+                    .iter()
+                    .map(|p| p.render(Lang::En))
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+}
+
+#[test]
+fn parallel_read_falls_back_on_quotes_and_small_files() {
+    let dir = tempfile::tempdir().unwrap();
+    // a quoted field with a line break: only a reader from the start can tell
+    let mut text = messy_scores(2000);
+    text.push_str("\"010100000001\",00178,\"课程\r\n二\",60,202204\r\n");
+    let p = write(&dir, "quoted.csv", text.as_bytes());
+    let (rows, problems) = read_all(&p, &SCORES, &ReadOptions::default()).unwrap();
+    let (prows, pproblems, n) = read_chunked(&p, &ReadOptions::default(), 1000);
+    assert_eq!(n, 1);
+    assert_eq!(prows, rows);
+    assert_eq!(summary(&pproblems), summary(&problems));
+    // 100 KB of ASCII before the first Chinese text: the encoding is not
+    // settled when the header has been read, so one reader does it all
+    let mut late = String::from("exam_no,course_code,course_name,score,exam_month\n");
+    for i in 0..4000 {
+        late.push_str(&format!(
+            "0101{i:08},{:05},course,{},202204\n",
+            i % 700,
+            i % 101
+        ));
+    }
+    let tail = messy_scores(500);
+    late.push_str(&tail[tail.find("0101").unwrap()..]);
+    let p = write(&dir, "ascii_header.csv", late.as_bytes());
+    let (rows, problems) = read_all(&p, &SCORES, &ReadOptions::default()).unwrap();
+    let (prows, pproblems, n) = read_chunked(&p, &ReadOptions::default(), 1000);
+    assert_eq!(n, 1);
+    assert_eq!(prows, rows);
+    assert_eq!(summary(&pproblems), summary(&problems));
+    // a forced encoding settles it
+    let opts = ReadOptions {
+        encoding: Some(encoding_rs::UTF_8),
+        ..Default::default()
+    };
+    let (rows, problems) = read_all(&p, &SCORES, &opts).unwrap();
+    let (prows, pproblems, n) = read_chunked(&p, &opts, 1000);
+    assert!(n > 1);
+    assert_eq!(prows, rows);
+    assert_eq!(summary(&pproblems), summary(&problems));
+}
