@@ -93,6 +93,29 @@ impl Finding {
     }
 }
 
+/// A field value kept in a compact form of its own and turned into JSON
+/// only when the item is rendered (e.g. the `missing` view of 200,000
+/// audited candidates, which as JSON trees would need half a gigabyte).
+pub trait LazyJson: std::fmt::Debug + Send + Sync {
+    fn to_value(&self) -> Value;
+}
+
+/// A shared [`LazyJson`] value; equal when their JSON is equal.
+#[derive(Clone, Debug)]
+pub struct Lazy(pub std::sync::Arc<dyn LazyJson>);
+
+impl Lazy {
+    pub fn new(v: impl LazyJson + 'static) -> Self {
+        Lazy(std::sync::Arc::new(v))
+    }
+}
+
+impl PartialEq for Lazy {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_value() == other.0.to_value()
+    }
+}
+
 /// One checked thing: a photo, a candidate, a roster row.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Item {
@@ -106,6 +129,8 @@ pub struct Item {
     /// Further language-independent data (measurements, missing courses,
     /// links...), emitted after `findings` in output order.
     pub extra: Vec<(&'static str, Value)>,
+    /// Further fields in compact form, emitted after `extra`.
+    pub lazy: Vec<(&'static str, Lazy)>,
 }
 
 impl Item {
@@ -116,6 +141,7 @@ impl Item {
             ok,
             findings: Vec::new(),
             extra: Vec::new(),
+            lazy: Vec::new(),
         }
     }
     pub fn key(mut self, k: &'static str, v: impl Into<Value>) -> Self {
@@ -134,6 +160,22 @@ impl Item {
             .find(|(n, _)| *n == k)
             .map(|(_, v)| v)
     }
+    /// The value of a key, extra or lazy field, as JSON.
+    pub fn value(&self, k: &str) -> Option<Value> {
+        self.get(k).cloned().or_else(|| {
+            self.lazy
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.0.to_value())
+        })
+    }
+    /// Names of the fields after `findings` (extra, then lazy).
+    pub fn extra_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.extra
+            .iter()
+            .map(|(k, _)| *k)
+            .chain(self.lazy.iter().map(|(k, _)| *k))
+    }
     pub fn has_code(&self, code: &str) -> bool {
         self.findings.iter().any(|f| f.code == code)
     }
@@ -150,6 +192,9 @@ impl Item {
         );
         for (k, v) in &self.extra {
             m.insert((*k).to_string(), v.clone());
+        }
+        for (k, v) in &self.lazy {
+            m.insert((*k).to_string(), v.0.to_value());
         }
         Value::Object(m)
     }
@@ -292,33 +337,242 @@ impl Report {
 
     /// Writes exactly `serde_json::to_writer_pretty(w, &self.to_json(lang))`
     /// (same bytes) without building the JSON tree of the whole report:
-    /// each result is converted and written one at a time, so a report of
-    /// 200,000 candidates does not need a second copy of itself in memory.
-    pub fn write_json_pretty<W: std::io::Write>(&self, lang: Lang, w: W) -> serde_json::Result<()> {
+    /// results and input problems are serialised straight from the items,
+    /// a batch at a time on all threads, and written in order — so a
+    /// report of 200,000 candidates needs neither a second copy of itself
+    /// nor one thread for all of its JSON.
+    pub fn write_json_pretty<W: std::io::Write>(
+        &self,
+        lang: Lang,
+        mut w: W,
+    ) -> std::io::Result<()> {
+        w.write_all(b"{\n  \"command\": ")?;
+        serde_json::to_writer(&mut w, self.command)?;
+        w.write_all(b",\n  \"summary\": ")?;
+        let mut buf = Vec::new();
+        pretty_at(&self.summary(), 2, &mut buf)?;
+        w.write_all(&buf)?;
+        w.write_all(b",\n  \"results\": ")?;
+        write_array(&mut w, &self.results, |i, out| {
+            pretty_at(&ItemJson(i, lang), 4, out)
+        })?;
+        w.write_all(b",\n  \"input_errors\": ")?;
+        write_array(&mut w, &self.input_errors, |p, out| {
+            pretty_at(&p.to_json(lang), 4, out)
+        })?;
+        w.write_all(b"\n}")?;
+        Ok(())
+    }
+}
+
+/// Appends `v` as pretty JSON whose lines after the first are indented by
+/// `indent` more spaces (JSON text has no raw line break inside a string,
+/// so every `\n` is a line of the layout).
+fn pretty_at<T: Serialize + ?Sized>(
+    v: &T,
+    indent: usize,
+    out: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    let start = out.len();
+    serde_json::to_writer_pretty(&mut *out, v)?;
+    let lines = out[start..].iter().filter(|&&b| b == b'\n').count();
+    if lines == 0 || indent == 0 {
+        return Ok(());
+    }
+    let tail = out.split_off(start);
+    out.reserve(tail.len() + lines * indent);
+    for (k, line) in tail.split(|&b| b == b'\n').enumerate() {
+        if k > 0 {
+            out.push(b'\n');
+            out.resize(out.len() + indent, b' ');
+        }
+        out.extend_from_slice(line);
+    }
+    Ok(())
+}
+
+/// Writes `items` as the elements of a pretty JSON array nested in the
+/// top-level object (elements rendered by `each` at 4 spaces), rendering a
+/// batch of elements in parallel and writing it before the next.
+fn write_array<T: Sync, W: std::io::Write>(
+    w: &mut W,
+    items: &[T],
+    each: impl Fn(&T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    if items.is_empty() {
+        return w.write_all(b"[]");
+    }
+    w.write_all(b"[")?;
+    let mut first = true;
+    for batch in items.chunks(2048) {
+        let parts: Vec<std::io::Result<Vec<u8>>> = batch
+            .par_chunks(64)
+            .map(|small| {
+                let mut out = Vec::with_capacity(small.len() * 1024);
+                for it in small {
+                    out.extend_from_slice(b",\n    ");
+                    each(it, &mut out)?;
+                }
+                Ok(out)
+            })
+            .collect();
+        for part in parts {
+            let part = part?;
+            // the first element has no comma before it
+            let skip = if first { 1 } else { 0 };
+            first = false;
+            w.write_all(&part[skip..])?;
+        }
+    }
+    w.write_all(b"\n  ]")
+}
+
+/// An item as JSON, serialised from the item itself (the same object as
+/// [`Item::to_json`], without copying its values).
+struct ItemJson<'a>(&'a Item, Lang);
+
+impl Serialize for ItemJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        struct Results<'a>(&'a [Item], Lang);
-        impl Serialize for Results<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(self.0.iter().map(|i| i.to_json(self.1)))
-            }
+        let it = self.0;
+        let names = || it.keys.iter().map(|(k, _)| *k).chain(it.extra_names());
+        let clash = names()
+            .enumerate()
+            .any(|(i, k)| k == "verdict" || k == "findings" || names().skip(i + 1).any(|o| o == k));
+        if clash {
+            // a repeated name: the map form decides which value stays where
+            return it.to_json(self.1).serialize(s);
         }
-        struct Problems<'a>(&'a [InputProblem], Lang);
-        impl Serialize for Problems<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(self.0.iter().map(|p| p.to_json(self.1)))
-            }
+        let mut m = s.serialize_map(Some(it.keys.len() + 2 + it.extra.len() + it.lazy.len()))?;
+        for (k, v) in &it.keys {
+            m.serialize_entry(k, v)?;
         }
-        struct Whole<'a>(&'a Report, Lang);
-        impl Serialize for Whole<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(Some(4))?;
-                m.serialize_entry("command", &Value::from(self.0.command))?;
-                m.serialize_entry("summary", &self.0.summary())?;
-                m.serialize_entry("results", &Results(&self.0.results, self.1))?;
-                m.serialize_entry("input_errors", &Problems(&self.0.input_errors, self.1))?;
-                m.end()
-            }
+        m.serialize_entry("verdict", it.verdict)?;
+        m.serialize_entry("findings", &FindingsJson(&it.findings, self.1))?;
+        for (k, v) in &it.extra {
+            m.serialize_entry(k, v)?;
         }
-        serde_json::to_writer_pretty(w, &Whole(self, lang))
+        for (k, v) in &it.lazy {
+            m.serialize_entry(k, &v.0.to_value())?;
+        }
+        m.end()
+    }
+}
+
+struct FindingsJson<'a>(&'a [Finding], Lang);
+
+impl Serialize for FindingsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        s.collect_seq(self.0.iter().map(|f| {
+            struct One<'a>(&'a Finding, Lang);
+            impl Serialize for One<'_> {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    let f = self.0;
+                    let mut m = s.serialize_map(Some(5))?;
+                    m.serialize_entry("code", f.code)?;
+                    m.serialize_entry("severity", &f.severity)?;
+                    m.serialize_entry("message", &f.message.render(self.1))?;
+                    m.serialize_entry("measured", &f.measured)?;
+                    m.serialize_entry("expected", &f.expected)?;
+                    m.end()
+                }
+            }
+            One(f, self.1)
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Gap(u32);
+    impl LazyJson for Gap {
+        fn to_value(&self) -> Value {
+            json!({"required": (0..self.0).map(|i| json!({"code": format!("{i:05}")})).collect::<Vec<_>>(), "empty": {}})
+        }
+    }
+
+    fn report(n: usize) -> Report {
+        let mut r = Report::new("eligibility");
+        for i in 0..n {
+            let mut it = Item::new(if i % 3 == 0 { "eligible" } else { "review" }, i % 3 == 0)
+                .key("exam_no", format!("{i:012}"))
+                .key("name", "张三\n\"引号\"")
+                .with_extra("list", json!([]));
+            if i % 2 == 1 {
+                it.findings.push(
+                    Finding::warning(
+                        "elig.conduct",
+                        Msg::Data {
+                            zh: "品德".into(),
+                            en: "conduct".into(),
+                        },
+                    )
+                    .measured(json!({"a": [1, 2.5, null]})),
+                );
+            }
+            it.lazy.push(("missing", Lazy::new(Gap((i % 4) as u32))));
+            r.results.push(it);
+        }
+        // a repeated field name: the later value replaces the earlier in place
+        r.results.push(
+            Item::new("pass", true)
+                .key("path", "a")
+                .with_extra("path", "b"),
+        );
+        r.input_errors.push(InputProblem {
+            file: PathBuf::from("成绩.csv"),
+            row: Some(3),
+            column: Some("成绩".into()),
+            severity: Severity::Error,
+            code: "table.bad_value",
+            message: Msg::Data {
+                zh: "坏".into(),
+                en: "bad".into(),
+            },
+        });
+        r.summary_extra.push(("policy", json!("national")));
+        r
+    }
+
+    #[test]
+    fn streamed_json_equals_the_tree_in_both_languages() {
+        for n in [0, 1, 5000] {
+            let mut r = report(n);
+            for lang in [Lang::Zh, Lang::En] {
+                let tree = serde_json::to_vec_pretty(&r.to_json(lang)).unwrap();
+                let mut streamed = Vec::new();
+                r.write_json_pretty(lang, &mut streamed).unwrap();
+                assert_eq!(
+                    String::from_utf8(streamed).unwrap(),
+                    String::from_utf8(tree).unwrap(),
+                    "{n} items"
+                );
+            }
+            r.input_errors.clear();
+            r.results.clear();
+            let mut streamed = Vec::new();
+            r.write_json_pretty(Lang::En, &mut streamed).unwrap();
+            assert_eq!(
+                streamed,
+                serde_json::to_vec_pretty(&r.to_json(Lang::En)).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn lazy_fields_are_values_of_the_item() {
+        let r = report(4);
+        let it = &r.results[3];
+        assert_eq!(it.value("missing").unwrap()["required"][2]["code"], "00002");
+        assert_eq!(it.value("exam_no").unwrap(), "000000000003");
+        assert!(it.get("missing").is_none());
+        assert_eq!(it.extra_names().collect::<Vec<_>>(), ["list", "missing"]);
+        assert_eq!(r.results[1], r.results[1].clone());
+        assert_ne!(r.results[1].lazy[0].1, r.results[2].lazy[0].1);
     }
 }

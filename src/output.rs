@@ -11,51 +11,98 @@ use crate::{Error, Result};
 /// `path` unless `force`. The temporary file lives next to the target so the
 /// final rename stays on one file system.
 pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    if !force && path.exists() {
-        return Err(Error::OutputExists {
-            path: path.to_path_buf(),
-        });
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let mut n = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
-            Err(e) => return Err(Error::io(path, e)),
+    let mut f = AtomicFile::create(path, force)?;
+    f.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    f.commit()
+}
+
+/// An output file written through a temporary file next to it: it appears
+/// whole at [`AtomicFile::commit`], or not at all (dropping it uncommitted
+/// removes the temporary file). For outputs too big to build in memory.
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    force: bool,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`; refuses an existing `path` unless `force`.
+    pub fn create(path: &Path, force: bool) -> Result<AtomicFile> {
+        if !force && path.exists() {
+            return Err(Error::OutputExists {
+                path: path.to_path_buf(),
+            });
         }
-    };
-    let res = file
-        .write_all(bytes)
-        .and_then(|_| file.sync_all())
-        .map_err(|e| Error::io(path, e));
-    drop(file);
-    if let Err(e) = res {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        let mut n = 0u32;
+        loop {
+            let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+            {
+                Ok(f) => {
+                    return Ok(AtomicFile {
+                        path: path.to_path_buf(),
+                        tmp,
+                        file: Some(std::io::BufWriter::with_capacity(1 << 20, f)),
+                        force,
+                    })
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+                Err(e) => return Err(Error::io(path, e)),
+            }
+        }
     }
-    if !force && path.exists() {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::OutputExists {
-            path: path.to_path_buf(),
-        });
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(mut self) -> Result<()> {
+        let path = self.path.clone();
+        let file = self.file.take().expect("not committed yet");
+        let res = file
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(&path, e));
+        res?;
+        if !self.force && path.exists() {
+            return Err(Error::OutputExists { path });
+        }
+        std::fs::rename(&self.tmp, &path).map_err(|e| Error::io(&path, e))?;
+        // renamed: nothing left to remove
+        self.tmp = PathBuf::new();
+        Ok(())
     }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.as_mut().expect("not committed").write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.file.as_mut().expect("not committed").write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.as_mut().expect("not committed").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        self.file = None;
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Whether a text cell would be run as a formula by a spreadsheet: it
@@ -107,6 +154,31 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         // no temporary files left behind
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn atomic_file_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.json");
+        let mut f = AtomicFile::create(&p, false).unwrap();
+        f.write_all(b"part").unwrap();
+        drop(f);
+        assert!(!p.exists());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "temp file left"
+        );
+        let mut f = AtomicFile::create(&p, false).unwrap();
+        f.write_all(b"whole").unwrap();
+        assert!(!p.exists());
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"whole");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert!(matches!(
+            AtomicFile::create(&p, false),
+            Err(Error::OutputExists { .. })
+        ));
     }
 
     #[test]

@@ -115,9 +115,38 @@ impl Common {
                 .to_lowercase()
             );
         }
-        let bytes = render::render(report, self.format, lang, !self.no_bom)?;
-        self.write(&bytes)?;
+        if self.format == Format::Json {
+            // streamed: a province's report is too big to build in memory first
+            self.write_with(|w| {
+                report.write_json_pretty(lang, &mut *w)?;
+                w.write_all(b"\n")
+            })?;
+        } else {
+            let bytes = render::render(report, self.format, lang, !self.no_bom)?;
+            self.write(&bytes)?;
+        }
         Ok(report.exit_code() as u8)
+    }
+
+    /// Streams output to the output file (atomically: it appears only when
+    /// `f` succeeded) or to stdout.
+    pub fn write_with(&self, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+        match &self.output {
+            Some(p) => {
+                let mut file = zikao::output::AtomicFile::create(p, self.force)?;
+                f(&mut file).with_context(|| p.display().to_string())?;
+                file.commit()?;
+                Ok(())
+            }
+            None => {
+                let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+                match f(&mut out).and_then(|_| out.flush()) {
+                    Ok(()) => Ok(()),
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                    Err(e) => Err(e).context("stdout"),
+                }
+            }
+        }
     }
 
     /// Writes bytes to the output file (atomically) or stdout.

@@ -6,10 +6,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-use crate::finding::{Finding, Item, Severity};
+use std::sync::Arc;
+
+use crate::finding::{Finding, Item, Lazy, Severity};
 use crate::policy::Batch;
 
 use super::load::{add_months, Attempt, Cand, Place, SKind, Val};
+use super::missing::{MissingView, ReqGap};
 use super::msg::EligMsg;
 use super::plan::{Level, Plan, Plans, Variant};
 use super::policy::{DelayFrom, EligPolicy, RecordKind};
@@ -17,7 +20,7 @@ use super::report::PrereqResult;
 
 /// Everything the audit of one candidate needs besides the candidate.
 pub struct Ctx<'a> {
-    pub plans: &'a Plans,
+    pub plans: &'a Arc<Plans>,
     pub policy: &'a EligPolicy,
     pub batch_months: &'a [u32],
     pub batch: Batch,
@@ -287,11 +290,11 @@ fn cname(plan: &Plan, plans: &Plans, id: u32) -> String {
     }
 }
 
-fn course_json(plan: &Plan, plans: &Plans, id: u32) -> Value {
+pub(super) fn course_json(plan: &Plan, plans: &Plans, id: u32) -> Value {
     json!({"code": plans.courses.code(id), "name": plan.course_name(id), "credits": plan.credits(id)})
 }
 
-fn f1(x: f64) -> Value {
+pub(super) fn f1(x: f64) -> Value {
     let r = (x * 10.0).round() / 10.0;
     if (r - r.round()).abs() < EPS {
         json!(r.round() as i64)
@@ -321,7 +324,7 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
     let plan = c.plan.map(|i| &plans.plans[i]);
     let level = c.level.or(plan.and_then(|p| p.level));
     let mut f: Vec<Finding> = Vec::new();
-    let mut missing = Value::Null;
+    let mut missing: Option<MissingView> = None;
 
     // ---- elig.record: the candidate's own data
     let mut record = c.record.clone();
@@ -511,7 +514,7 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
         let mut archive = Vec::new();
         let mut mismatch: Vec<(String, String)> = Vec::new();
         let mut uncomparable: Vec<(String, String)> = Vec::new();
-        let mut pending_json = Vec::new();
+        let mut pending: Vec<(String, &'static str)> = Vec::new();
         let mut not_counted: HashMap<u32, Vec<String>> = HashMap::new();
         for s in &states {
             for &(ai, why) in &s.whys {
@@ -536,7 +539,14 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
                     }
                     Why::Undated(_) | Why::Archive | Why::Uncomparable => {
                         if s.best == Some(Avail::Pending) && rel_s.contains(&s.course) {
-                            pending_json.push(json!({"record": label, "reason": match why { Why::Archive => "transfer_archive", Why::Undated(_) => "deadline", _ => "practice_match" }}));
+                            pending.push((
+                                label.clone(),
+                                match why {
+                                    Why::Archive => "transfer_archive",
+                                    Why::Undated(_) => "deadline",
+                                    _ => "practice_match",
+                                },
+                            ));
                             match why {
                                 Why::Undated(cut) => {
                                     undated.push(label);
@@ -623,72 +633,36 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
             );
         }
         // the what-is-left view
-        let best = |id: u32| st(id).map(|s| s.best_val.show());
-        let req: Vec<Value> = eo
-            .req_missing
-            .iter()
-            .map(|&ri| {
-                let r = &v.required[ri];
-                let id = r.any_of[0];
-                let mut o = course_json(p, plans, id);
-                o["category"] = json!(r.category.zh());
-                if let Some(b) = best(id) {
-                    o["best"] = json!(b);
-                }
-                if r.any_of.len() > 1 {
-                    o["group"] = json!(r.label);
-                    o["alternatives"] = Value::Array(
-                        r.any_of
+        let best = |id: u32| st(id).map(|s| s.best_val);
+        missing = Some(MissingView {
+            plans: Arc::clone(ctx.plans),
+            plan: c.plan.expect("a plan"),
+            variant: vi,
+            required: eo
+                .req_missing
+                .iter()
+                .map(|&ri| {
+                    let r = &v.required[ri];
+                    ReqGap {
+                        ri,
+                        best: r.any_of.iter().map(|&i| best(i)).collect(),
+                        not_counted: r
+                            .any_of
                             .iter()
-                            .map(|&i| {
-                                let mut a = course_json(p, plans, i);
-                                if let Some(b) = best(i) {
-                                    a["best"] = json!(b);
-                                }
-                                a
-                            })
+                            .flat_map(|i| not_counted.get(i).cloned().unwrap_or_default())
                             .collect(),
-                    );
-                }
-                let nc: Vec<String> = r
-                    .any_of
-                    .iter()
-                    .flat_map(|i| not_counted.get(i).cloned().unwrap_or_default())
-                    .collect();
-                if !nc.is_empty() {
-                    o["not_counted"] = json!(nc);
-                }
-                o
-            })
-            .collect();
-        let add: Vec<Value> = eo
-            .add_missing
-            .iter()
-            .map(|&i| {
-                let mut a = course_json(p, plans, i);
-                if let Some(b) = best(i) {
-                    a["best"] = json!(b);
-                }
-                a
-            })
-            .collect();
-        let mut m = json!({
-            "required": req,
-            "elective_credits_short": f1(eo.el_credits_short),
-            "elective_count_short": eo.el_count_short,
-            "additional": add,
-            "additional_count_short": eo.add_count_short,
-            "additional_credits_short": f1(eo.add_credits_short),
-            "total_credits": f1(eo.total),
-            "total_credits_short": f1(eo.total_short),
+                    }
+                })
+                .collect(),
+            additional: eo.add_missing.iter().map(|&i| (i, best(i))).collect(),
+            el_credits_short: eo.el_credits_short,
+            el_count_short: eo.el_count_short,
+            add_count_short: eo.add_count_short,
+            add_credits_short: eo.add_credits_short,
+            total: eo.total,
+            total_short: eo.total_short,
+            pending,
         });
-        if p.variants.len() > 1 {
-            m["track"] = json!(v.label);
-        }
-        if !pending_json.is_empty() {
-            m["pending"] = Value::Array(pending_json);
-        }
-        missing = m;
     }
 
     // ---- elig.violation
@@ -953,6 +927,9 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
     item.extra.push(("major_name", json!(major_name)));
     item.extra.push(("level", json!(level.map(Level::zh))));
     item.extra.push(("school", json!(c.school)));
-    item.extra.push(("missing", missing));
+    match missing {
+        Some(m) => item.lazy.push(("missing", Lazy::new(m))),
+        None => item.extra.push(("missing", Value::Null)),
+    }
     item
 }

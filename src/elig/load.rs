@@ -241,6 +241,42 @@ impl Default for IdTypeOpt {
     }
 }
 
+/// A fast, non-cryptographic hasher (the Fx hash of rustc) for the index
+/// of exam numbers, looked up once per score row. The keys come from the
+/// office's own exports, so flooding resistance is not needed.
+#[derive(Clone, Copy, Default)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0xf135_7aea_2e62_a9c5);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        // the multiply leaves the low bits weak; the table uses both ends
+        self.0.rotate_left(26)
+    }
+}
+
+/// `BuildHasher` of [`FxHasher`].
+pub type FastHash = std::hash::BuildHasherDefault<FxHasher>;
+
 /// Positions of the scores columns the loader reads, resolved once per
 /// schema instead of by name on each of millions of rows.
 #[derive(Clone)]
@@ -289,11 +325,77 @@ impl ScoreCols {
     }
 }
 
+/// Whether `a` and `b` are attempts of one course that only the better one
+/// of should be kept (plain exam, practical or thesis results recorded
+/// alike); a tie keeps the earlier one.
+fn same_slot(a: &Attempt, b: &Attempt) -> bool {
+    matches!(a.kind, SKind::Exam | SKind::Practice | SKind::Thesis)
+        && a.course == b.course
+        && a.kind == b.kind
+        && a.place == b.place
+        && a.note == b.note
+}
+
+fn better(a: &Attempt, old: &Attempt) -> bool {
+    (a.passed, a.val.rank()) > (old.passed, old.val.rank())
+}
+
+/// Keeps `a` in `list`: replaces the attempt of its slot when better,
+/// drops it when not, appends it when it has no slot yet.
+fn keep_best(list: &mut Vec<Attempt>, a: Attempt) {
+    if let Some(old) = list.iter_mut().find(|o| same_slot(&a, o)) {
+        if better(&a, old) {
+            *old = a;
+        }
+        return;
+    }
+    list.push(a);
+}
+
+/// The candidates and row problems of one chunk of the candidates table,
+/// in file order.
+#[derive(Default)]
+pub struct CandChunk {
+    /// (row number, candidate).
+    pub cands: Vec<(usize, Cand)>,
+    pub problems: Vec<InputProblem>,
+    /// The problem a repeated exam number gets (file and column filled in).
+    duplicate: Option<InputProblem>,
+}
+
+/// The attempts and row problems of one chunk of the scores table, in
+/// file order.
+#[derive(Default)]
+pub struct ScoreChunk {
+    pub attempts: Vec<(u32, Attempt)>,
+    pub problems: Vec<InputProblem>,
+}
+
+impl ScoreChunk {
+    /// Appends `a` for candidate `ci`; when the candidate's rows are
+    /// contiguous (the usual export order), an attempt that
+    /// [`keep_best`] would drop or replace is settled here already.
+    fn keep(&mut self, ci: u32, a: Attempt) {
+        for (c, old) in self.attempts.iter_mut().rev() {
+            if *c != ci {
+                break;
+            }
+            if same_slot(&a, old) {
+                if better(&a, old) {
+                    *old = a;
+                }
+                return;
+            }
+        }
+        self.attempts.push((ci, a));
+    }
+}
+
 /// The loaded batch.
 pub struct Loaded {
-    pub plans: Plans,
+    pub plans: std::sync::Arc<Plans>,
     pub cands: Vec<Cand>,
-    pub by_exam_no: HashMap<String, u32>,
+    pub by_exam_no: HashMap<String, u32, FastHash>,
     pub problems: Vec<InputProblem>,
     pub default_pass_mark: f64,
     pub as_of: NaiveDate,
@@ -315,9 +417,9 @@ fn school_place(found: &str, applied: &str) -> Place {
 impl Loaded {
     pub fn new(plans: Plans, default_pass_mark: f64, as_of: NaiveDate) -> Self {
         Loaded {
-            plans,
+            plans: std::sync::Arc::new(plans),
             cands: Vec::new(),
-            by_exam_no: HashMap::new(),
+            by_exam_no: HashMap::default(),
             problems: Vec::new(),
             default_pass_mark,
             as_of,
@@ -325,9 +427,9 @@ impl Loaded {
     }
 
     /// One row of the candidates table.
-    pub fn candidate_row(&mut self, row: &Row<'_>) {
+    pub fn candidate_row(&self, row: &Row<'_>, out: &mut CandChunk) {
         let Some(exam_no) = row.get("exam_no").map(norm).filter(|s| !s.is_empty()) else {
-            self.problems.push(row.problem(
+            out.problems.push(row.problem(
                 "exam_no",
                 Severity::Error,
                 "elig.record",
@@ -337,31 +439,15 @@ impl Loaded {
             ));
             return;
         };
-        if let Some(&i) = self.by_exam_no.get(&exam_no) {
-            let c = &mut self.cands[i as usize];
-            if !c.record.iter().any(|f| {
-                matches!(
-                    f.message,
-                    crate::Msg::Elig(EligMsg::DuplicateCandidate { .. })
-                )
-            }) {
-                c.record.push(
-                    Finding::error(
-                        "elig.record",
-                        EligMsg::DuplicateCandidate {
-                            exam_no: exam_no.clone(),
-                        },
-                    )
-                    .measured(exam_no.clone()),
-                );
-            }
-            self.problems.push(row.problem(
+        if out.duplicate.is_none() {
+            out.duplicate = Some(row.problem(
                 "exam_no",
                 Severity::Warning,
                 "elig.duplicate",
-                EligMsg::DuplicateCandidate { exam_no },
+                EligMsg::DuplicateCandidate {
+                    exam_no: String::new(),
+                },
             ));
-            return;
         }
         let g = |k: &str| row.get(k).map(norm).unwrap_or_default();
         let mut c = Cand {
@@ -445,8 +531,45 @@ impl Loaded {
                 .measured(c.major_code.clone()),
             );
         }
-        self.by_exam_no.insert(exam_no, self.cands.len() as u32);
-        self.cands.push(c);
+        out.cands.push((row.row, c));
+    }
+
+    /// Adds a chunk of candidates in file order; a repeated exam number is
+    /// an `elig.record` finding on the first candidate and a warning on the
+    /// repeating row.
+    pub fn add_candidates(&mut self, chunk: CandChunk) {
+        self.problems.extend(chunk.problems);
+        for (row, c) in chunk.cands {
+            if let Some(&i) = self.by_exam_no.get(c.exam_no.as_str()) {
+                let first = &mut self.cands[i as usize];
+                if !first.record.iter().any(|f| {
+                    matches!(
+                        f.message,
+                        crate::Msg::Elig(EligMsg::DuplicateCandidate { .. })
+                    )
+                }) {
+                    first.record.push(
+                        Finding::error(
+                            "elig.record",
+                            EligMsg::DuplicateCandidate {
+                                exam_no: c.exam_no.clone(),
+                            },
+                        )
+                        .measured(c.exam_no.clone()),
+                    );
+                }
+                if let Some(t) = &chunk.duplicate {
+                    let mut p = t.clone();
+                    p.row = Some(row);
+                    p.message = EligMsg::DuplicateCandidate { exam_no: c.exam_no }.into();
+                    self.problems.push(p);
+                }
+                continue;
+            }
+            self.by_exam_no
+                .insert(c.exam_no.clone(), self.cands.len() as u32);
+            self.cands.push(c);
+        }
     }
 
     /// One row of the scores table.
@@ -454,10 +577,11 @@ impl Loaded {
     /// course; `cert_ok(certificate, course code)`: whether an exemption by
     /// that certificate may exempt the course (policy data).
     pub fn score_row(
-        &mut self,
+        &self,
         row: &Row<'_>,
-        sub_names: &dyn Fn(&str) -> bool,
-        cert_ok: &dyn Fn(&str, &str) -> bool,
+        sub_names: &(dyn Fn(&str) -> bool + Sync),
+        cert_ok: &(dyn Fn(&str, &str) -> bool + Sync),
+        out: &mut ScoreChunk,
     ) {
         let k = ScoreCols::of(row);
         let Some(exam_no) = row.get_at(k.exam_no) else {
@@ -471,7 +595,7 @@ impl Loaded {
         let plan = &self.plans.plans[pi];
         let raw = row.get_at(k.score).unwrap_or("");
         let Some(val) = parse_score(raw) else {
-            self.problems.push(row.problem(
+            out.problems.push(row.problem(
                 "score",
                 Severity::Error,
                 "elig.bad_score",
@@ -481,7 +605,7 @@ impl Loaded {
         };
         let kind_raw = row.get_at(k.kind).unwrap_or("");
         let Some(mut kind) = SKind::parse(kind_raw) else {
-            self.problems.push(row.problem(
+            out.problems.push(row.problem(
                 "kind",
                 Severity::Error,
                 "elig.bad_kind",
@@ -503,7 +627,7 @@ impl Loaded {
                         Some(super::plan::norm_code(code_raw)),
                     ),
                     None => {
-                        self.problems.push(row.problem(
+                        out.problems.push(row.problem(
                             "replaces",
                             Severity::Error,
                             "elig.bad_substitution",
@@ -535,7 +659,7 @@ impl Loaded {
             Some(d) => match parse_date(d) {
                 Some(r) => Some(r),
                 None => {
-                    self.problems.push(row.problem(
+                    out.problems.push(row.problem(
                         "approved_date",
                         Severity::Warning,
                         "elig.bad_date",
@@ -603,19 +727,16 @@ impl Loaded {
             place,
             note,
         };
-        let c = &mut self.cands[ci as usize];
-        // keep only the best plain attempt per course
-        if matches!(kind, SKind::Exam | SKind::Practice | SKind::Thesis) {
-            if let Some(old) = c.attempts.iter_mut().find(|o| {
-                o.course == course && o.kind == kind && o.place == a.place && o.note == a.note
-            }) {
-                if (a.passed, a.val.rank()) > (old.passed, old.val.rank()) {
-                    *old = a;
-                }
-                return;
-            }
+        out.keep(ci, a);
+    }
+
+    /// Adds a chunk's attempts, in file order, keeping the best plain
+    /// attempt per course as one reader would.
+    pub fn add_scores(&mut self, chunk: ScoreChunk) {
+        for (ci, a) in chunk.attempts {
+            keep_best(&mut self.cands[ci as usize].attempts, a);
         }
-        c.attempts.push(a);
+        self.problems.extend(chunk.problems);
     }
 
     /// One row of the violations table.

@@ -14,6 +14,7 @@
 
 mod engine;
 mod load;
+mod missing;
 mod msg;
 pub mod plan;
 pub mod policy;
@@ -98,6 +99,11 @@ pub(crate) trait Source: Sync {
         schema: &Schema,
         f: &mut dyn FnMut(Row<'_>),
     ) -> Result<Vec<InputProblem>>;
+    /// The file behind a table, for reading it on several threads (none
+    /// for in-memory tables).
+    fn file(&self, _w: Which) -> Option<(&Path, &ReadOptions)> {
+        None
+    }
     /// The plans when given in the JSON plan form.
     fn plans_json(&self) -> Result<Option<plan::Plans>>;
     fn prereq(&self) -> Result<Option<HashMap<String, PrereqResult>>>;
@@ -122,6 +128,9 @@ impl Files<'_> {
 impl Source for Files<'_> {
     fn has(&self, w: Which) -> bool {
         self.path(w).is_some()
+    }
+    fn file(&self, w: Which) -> Option<(&Path, &ReadOptions)> {
+        self.path(w).map(|p| (p, &self.0.read))
     }
     fn read(
         &self,
@@ -153,6 +162,30 @@ impl Source for Files<'_> {
         match &self.0.prereq {
             None => Ok(None),
             Some(p) => report::read_report(p).map(|(_, m)| Some(m)),
+        }
+    }
+}
+
+/// Reads table `w` of `src` into per-chunk states (several threads for a
+/// big delimited file; see [`table::read_parallel`]).
+fn read_chunks<S, I, F>(
+    src: &dyn Source,
+    w: Which,
+    schema: &Schema,
+    init: I,
+    f: F,
+) -> Result<(Vec<S>, Vec<InputProblem>)>
+where
+    S: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, Row<'_>) + Sync,
+{
+    match src.file(w) {
+        Some((path, opts)) => table::read_parallel(path, schema, opts, init, f),
+        None => {
+            let mut state = init();
+            let p = src.read(w, schema, &mut |r| f(&mut state, r))?;
+            Ok((vec![state], p))
         }
     }
 }
@@ -192,10 +225,17 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         }
     };
     let mut ld = load::Loaded::new(plans, ep.pass_mark, opts.as_of);
-    let p = src.read(Which::Candidates, &table::schemas::CANDIDATES, &mut |r| {
-        ld.candidate_row(&r)
-    })?;
+    let (chunks, p) = read_chunks(
+        src,
+        Which::Candidates,
+        &table::schemas::CANDIDATES,
+        load::CandChunk::default,
+        |out, r| ld.candidate_row(&r, out),
+    )?;
     problems.extend(p);
+    for c in chunks {
+        ld.add_candidates(c);
+    }
     let groups = &ep.substitution_groups;
     let sub_ok = |name: &str| {
         name.is_empty()
@@ -216,9 +256,16 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
             })
             .all(|e| e.courses.iter().any(|c| plan::norm_code(c) == course))
     };
-    let p = src.read(Which::Scores, &table::schemas::SCORES, &mut |r| {
-        ld.score_row(&r, &sub_ok, &cert_ok)
-    })?;
+    let (chunks, p) = read_chunks(
+        src,
+        Which::Scores,
+        &table::schemas::SCORES,
+        load::ScoreChunk::default,
+        |out, r| ld.score_row(&r, &sub_ok, &cert_ok, out),
+    )?;
+    for c in chunks {
+        ld.add_scores(c);
+    }
     problems.extend(p);
     if src.has(Which::Violations) {
         let p = src.read(Which::Violations, &table::schemas::VIOLATIONS, &mut |r| {

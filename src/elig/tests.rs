@@ -234,7 +234,7 @@ fn complete_candidate_is_eligible() {
     assert_eq!(i.get("major_name").unwrap(), "会计");
     assert_eq!(i.get("level").unwrap(), "专科");
     assert_eq!(i.get("school").unwrap(), "10561");
-    let mi = i.get("missing").unwrap();
+    let mi = i.value("missing").unwrap();
     assert_eq!(mi["required"].as_array().unwrap().len(), 0);
     assert_eq!(mi["total_credits"], 31);
 }
@@ -251,7 +251,7 @@ fn required_fails_and_best_attempt_counts() {
     let i = item(&r, "1");
     assert_eq!(i.verdict, "ineligible");
     assert!(i.has_code("elig.required"));
-    let mi = i.get("missing").unwrap();
+    let mi = i.value("missing").unwrap();
     assert_eq!(mi["required"][0]["code"], "00041");
     assert_eq!(mi["required"][0]["best"], "59");
     assert_eq!(
@@ -273,7 +273,7 @@ fn group_alternative_satisfies_required() {
     assert_eq!(item(&r, "1").verdict, "eligible");
     let i = item(&r, "2");
     assert!(i.has_code("elig.required"));
-    let alts = &i.get("missing").unwrap()["required"][0]["alternatives"];
+    let alts = &i.value("missing").unwrap()["required"][0]["alternatives"];
     assert_eq!(alts.as_array().unwrap().len(), 2);
 }
 
@@ -286,13 +286,13 @@ fn grade_words_and_plan_pass_mark() {
     let r = run_mem(&m, "national", "2022-06", "2022-06-10");
     let i = item(&r, "1");
     assert_eq!(
-        i.get("missing").unwrap()["required"]
+        i.value("missing").unwrap()["required"]
             .as_array()
             .unwrap()
             .len(),
         1
     );
-    assert_eq!(i.get("missing").unwrap()["required"][0]["code"], "00043");
+    assert_eq!(i.value("missing").unwrap()["required"][0]["code"], "00043");
     // a plan pass mark of 70: 65 does not pass
     let mut m = mem(&[a_ok("1")], &[full_a("1")]);
     m.plans = m
@@ -311,7 +311,7 @@ fn elective_minimum_credits_and_count() {
     let r = run_mem(&m, "national", "2022-06", "2022-06-10");
     let i = item(&r, "1");
     assert_eq!(codes(i), vec!["elig.elective", "elig.total_credits"]);
-    let mi = i.get("missing").unwrap();
+    let mi = i.value("missing").unwrap();
     assert_eq!(mi["elective_count_short"], 1);
     assert_eq!(mi["elective_credits_short"], 2);
 }
@@ -339,7 +339,7 @@ fn course_counts_once() {
     let r = run_mem(&m, "national", "2022-06", "2022-06-10");
     let i = item(&r, "1");
     assert_eq!(codes(i), vec!["elig.elective"], "{:?}", i.findings);
-    assert_eq!(i.get("missing").unwrap()["elective_count_short"], 1);
+    assert_eq!(i.value("missing").unwrap()["elective_count_short"], 1);
     assert_eq!(
         item(&r, "2").verdict,
         "eligible",
@@ -388,7 +388,7 @@ fn total_credits_short() {
     let r = run_mem(&m, "national", "2022-06", "2022-06-10");
     let i = item(&r, "1");
     assert_eq!(codes(i), vec!["elig.total_credits"]);
-    assert_eq!(i.get("missing").unwrap()["total_credits_short"], 9);
+    assert_eq!(i.value("missing").unwrap()["total_credits_short"], 9);
 }
 
 // ---- elig.additional
@@ -426,7 +426,7 @@ fn additional_courses_for_type() {
     let r = run_mem(&m, "national", "2022-06", "2022-06-10");
     let i = item(&r, "1");
     assert_eq!(codes(i), vec!["elig.additional"]);
-    let mi = i.get("missing").unwrap();
+    let mi = i.value("missing").unwrap();
     assert_eq!(mi["additional_count_short"], 2);
     assert_eq!(mi["additional"].as_array().unwrap().len(), 2);
     assert_eq!(
@@ -792,7 +792,7 @@ fn substitution_counts_for_replaced_course_only_in_allowed_groups() {
     assert_eq!(item(&r, "1").verdict, "eligible");
     let i = item(&r, "2");
     assert_eq!(codes(i), vec!["elig.required", "elig.total_credits"]);
-    assert!(i.get("missing").unwrap()["required"][0]["not_counted"].is_array());
+    assert!(i.value("missing").unwrap()["required"][0]["not_counted"].is_array());
     // national: no restriction
     let r = run_mem(&m, "national", "2023-06", "2023-06-20");
     assert_eq!(item(&r, "2").verdict, "eligible");
@@ -876,7 +876,7 @@ fn anhui_transfer_archive() {
     assert_eq!(i.verdict, "review");
     assert_eq!(codes(i), vec!["elig.transfer_archive"]);
     assert_eq!(
-        i.get("missing").unwrap()["pending"]
+        i.value("missing").unwrap()["pending"]
             .as_array()
             .unwrap()
             .len(),
@@ -926,7 +926,7 @@ fn record_problems_are_findings_not_crashes() {
         assert_eq!(codes(i)[0], "elig.record", "{e}");
     }
     assert_eq!(r.results.len(), 5);
-    assert!(item(&r, "2").get("missing").unwrap().is_null());
+    assert!(item(&r, "2").value("missing").unwrap().is_null());
 }
 
 // ---- every failing condition is listed
@@ -951,7 +951,7 @@ fn all_failing_conditions_listed_and_missing_view() {
             "elig.conduct"
         ]
     );
-    let mi = i.get("missing").unwrap();
+    let mi = i.value("missing").unwrap();
     let req: Vec<&str> = mi["required"]
         .as_array()
         .unwrap()
@@ -1081,11 +1081,11 @@ fn json_plan_tracks() {
     );
     let i3 = item(&r, "3");
     assert_eq!(i3.verdict, "ineligible");
-    assert!(i3.get("missing").unwrap()["track"].is_string());
+    assert!(i3.value("missing").unwrap()["track"].is_string());
     let i4 = item(&r, "4");
     assert_eq!(codes(i4), vec!["elig.elective"]);
-    assert_eq!(i4.get("missing").unwrap()["track"], "选外语");
-    assert_eq!(i4.get("missing").unwrap()["elective_credits_short"], 2);
+    assert_eq!(i4.value("missing").unwrap()["track"], "选外语");
+    assert_eq!(i4.value("missing").unwrap()["elective_credits_short"], 2);
 }
 
 #[test]
@@ -1289,7 +1289,7 @@ fn check_fixture_report(r: &Report) {
             "elig.deadline"
         ]
     );
-    let mi = i.get("missing").unwrap();
+    let mi = i.value("missing").unwrap();
     let req: Vec<&str> = mi["required"]
         .as_array()
         .unwrap()

@@ -117,7 +117,7 @@ pub(crate) fn items_table(items: &[Item], lang: Lang) -> Table {
         for (k, _) in &it.keys {
             push_unique(&mut keys, k);
         }
-        for (k, _) in &it.extra {
+        for k in it.extra_names() {
             push_unique(&mut extras, k);
         }
     }
@@ -150,7 +150,14 @@ pub(crate) fn items_table(items: &[Item], lang: Lang) -> Table {
                     .collect::<Vec<_>>()
                     .join(sep),
             ));
-            row.extend(extras.iter().map(|k| find(&it.extra, k)));
+            row.extend(
+                extras
+                    .iter()
+                    .map(|k| match it.lazy.iter().find(|(n, _)| n == k) {
+                        Some((_, v)) => value_cell(&v.0.to_value()),
+                        None => find(&it.extra, k),
+                    }),
+            );
             row
         })
         .collect();
