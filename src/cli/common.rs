@@ -251,6 +251,7 @@ impl TableArgs {
         Ok(zikao::table::ReadOptions {
             encoding,
             sheet: self.sheet.clone(),
+            columns: None,
         })
     }
 }

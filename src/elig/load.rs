@@ -44,19 +44,36 @@ impl Val {
 /// `norm(s)` without allocating when `s` is already normal (the common case
 /// for machine exports).
 pub fn fast_norm(s: &str) -> std::borrow::Cow<'_, str> {
-    let clean = !s.starts_with(char::is_whitespace)
-        && !s.ends_with(char::is_whitespace)
-        && !s.contains("  ")
-        && !s.chars().any(|c| {
-            ('\u{FF01}'..='\u{FF5E}').contains(&c)
-                || c == '\u{3000}'
-                || (c.is_whitespace() && c != ' ')
-        });
-    if clean {
+    if is_normal(s) {
         std::borrow::Cow::Borrowed(s)
     } else {
         std::borrow::Cow::Owned(norm(s))
     }
+}
+
+/// Whether `norm(s) == s`: no whitespace at the ends, no run of spaces, no
+/// other whitespace, no full-width ASCII or ideographic space. One pass.
+fn is_normal(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.iter().all(|&c| c > b' ' && c < 0x7F) {
+        return true;
+    }
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for c in s.chars() {
+        let space = c == ' ';
+        if (space && prev_space)
+            || ('\u{FF01}'..='\u{FF5E}').contains(&c)
+            || c == '\u{3000}'
+            || (c.is_whitespace() && !space)
+        {
+            return false;
+        }
+        prev_space = space;
+    }
+    true
 }
 
 /// Reads a score cell: 0-100 (decimals allowed, a trailing 分 too),
@@ -276,6 +293,35 @@ impl std::hash::Hasher for FxHasher {
 
 /// `BuildHasher` of [`FxHasher`].
 pub type FastHash = std::hash::BuildHasherDefault<FxHasher>;
+
+/// The candidates columns the audit uses (others, e.g. 出生日期, are not
+/// read: a bad value there does not cost the candidate's row).
+pub const CANDIDATE_COLUMNS: &[&str] = &[
+    "exam_no",
+    "name",
+    "id_type",
+    "id_no",
+    "major_code",
+    "major_name",
+    "level",
+    "school",
+    "additional_type",
+    "conduct",
+];
+
+/// The scores columns the audit uses (not 课程名称, 考试年月).
+pub const SCORE_COLUMNS: &[&str] = &[
+    "exam_no",
+    "score",
+    "kind",
+    "course_code",
+    "replaces",
+    "approved_date",
+    "archived",
+    "major_code",
+    "school",
+    "certificate",
+];
 
 /// Positions of the scores columns the loader reads, resolved once per
 /// schema instead of by name on each of millions of rows.

@@ -172,6 +172,7 @@ fn read_chunks<S, I, F>(
     src: &dyn Source,
     w: Which,
     schema: &Schema,
+    columns: &'static [&'static str],
     init: I,
     f: F,
 ) -> Result<(Vec<S>, Vec<InputProblem>)>
@@ -181,7 +182,13 @@ where
     F: Fn(&mut S, Row<'_>) + Sync,
 {
     match src.file(w) {
-        Some((path, opts)) => table::read_parallel(path, schema, opts, init, f),
+        Some((path, opts)) => {
+            let opts = ReadOptions {
+                columns: Some(columns),
+                ..opts.clone()
+            };
+            table::read_parallel(path, schema, &opts, init, f)
+        }
         None => {
             let mut state = init();
             let p = src.read(w, schema, &mut |r| f(&mut state, r))?;
@@ -229,6 +236,7 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         src,
         Which::Candidates,
         &table::schemas::CANDIDATES,
+        load::CANDIDATE_COLUMNS,
         load::CandChunk::default,
         |out, r| ld.candidate_row(&r, out),
     )?;
@@ -260,6 +268,7 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         src,
         Which::Scores,
         &table::schemas::SCORES,
+        load::SCORE_COLUMNS,
         load::ScoreChunk::default,
         |out, r| ld.score_row(&r, &sub_ok, &cert_ok, out),
     )?;

@@ -75,6 +75,7 @@ fn feed(schema: &Schema, text: &str, f: &mut dyn FnMut(Row<'_>)) -> Result<Vec<I
             schema,
             values: &values,
             headers: &headers,
+            skip: &[],
         });
     }
     Ok(Vec::new())
@@ -1215,6 +1216,7 @@ fn generated_exports() {
                     schema,
                     values: &values,
                     headers: &headers,
+                    skip: &[],
                 });
             }
             Ok(Vec::new())
@@ -1380,4 +1382,56 @@ fn compact_form_stays_small() {
         "{}",
         std::mem::size_of::<load::Attempt>()
     );
+}
+
+#[test]
+fn a_bad_value_in_a_column_the_audit_does_not_use_costs_nothing() {
+    // 出生日期 and 考试年月 are not read by the audit: an impossible date there
+    // neither skips the row nor is reported
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/elig");
+    let cands = std::fs::read_to_string(src.join("candidates.csv")).unwrap();
+    let mut lines = cands.lines();
+    let mut out = format!("{},出生日期\n", lines.next().unwrap());
+    for l in lines.filter(|l| !l.trim().is_empty()) {
+        out.push_str(&format!("{l},1998-13-45\n"));
+    }
+    std::fs::write(dir.path().join("candidates.csv"), out).unwrap();
+    let scores = std::fs::read_to_string(src.join("scores.csv")).unwrap();
+    let mut lines = scores.lines();
+    let header = lines.next().unwrap();
+    assert_eq!(header.split(',').nth(4), Some("考试年月"));
+    let mut out = format!("{header}\n");
+    for l in lines.filter(|l| !l.trim().is_empty()) {
+        let mut f: Vec<&str> = l.split(',').collect();
+        f[4] = "2022年13月";
+        out.push_str(&f.join(","));
+        out.push('\n');
+    }
+    std::fs::write(dir.path().join("scores.csv"), out).unwrap();
+    let mut inputs = fixture_inputs("scores.csv");
+    inputs.candidates = dir.path().join("candidates.csv");
+    inputs.scores = dir.path().join("scores.csv");
+    let r = audit(&inputs, &pol("guangdong"), &opts("2022-06", "2022-06-16")).unwrap();
+    let plain = audit(
+        &fixture_inputs("scores.csv"),
+        &pol("guangdong"),
+        &opts("2022-06", "2022-06-16"),
+    )
+    .unwrap();
+    assert_eq!(r.results, plain.results);
+    assert_eq!(
+        r.input_errors.len(),
+        plain.input_errors.len(),
+        "{:?}",
+        r.input_errors
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn fast_norm_is_norm(s in "[ a-z0-9\t\u{3000}\u{FF10}-\u{FF5A}成绩笔试]{0,12}") {
+        let fast = super::load::fast_norm(&s).into_owned();
+        proptest::prop_assert_eq!(fast, crate::text::norm(&s));
+    }
 }

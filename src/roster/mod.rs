@@ -319,6 +319,7 @@ fn secondary(read: &ReadOptions) -> ReadOptions {
     ReadOptions {
         encoding: read.encoding,
         sheet: None,
+        columns: None,
     }
 }
 

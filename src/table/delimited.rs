@@ -355,7 +355,7 @@ where
     // the header, the encoding, and how far into the file the header ends
     let (layout, encoding, forced, header_end) = {
         let mut ignore = |_: Row<'_>| {};
-        let mut sink = Sink::new(path, schema, &mut ignore);
+        let mut sink = Sink::new(path, schema, opts, &mut ignore);
         let mut rdr = csv_reader(open_decoded(path, opts)?, delim);
         let mut rec = csv::ByteRecord::new();
         let layout = find_header(&mut sink, &mut rdr, &mut rec)?;
@@ -382,7 +382,7 @@ where
         .map(|(k, span)| -> ChunkOut<S> {
             let mut state = init();
             let mut cb = |r: Row<'_>| f(&mut state, r);
-            let mut sink = Sink::new(path, schema, &mut cb);
+            let mut sink = Sink::new(path, schema, opts, &mut cb);
             let mut rec = csv::ByteRecord::new();
             if k == 0 {
                 let file = detect::open(path)?.take(span.end);

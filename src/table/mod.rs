@@ -107,6 +107,10 @@ pub struct ReadOptions {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Excel sheet name (`--sheet`); `None` takes the first sheet.
     pub sheet: Option<String>,
+    /// Only these columns (schema keys) are read and checked; the others
+    /// are left empty, so a bad value in a column the command does not use
+    /// never costs a row. `None`: every column.
+    pub columns: Option<&'static [&'static str]>,
 }
 
 /// One row as delivered to the callback of [`read`].
@@ -122,6 +126,8 @@ pub struct Row<'a> {
     pub(crate) values: &'a [Option<String>],
     /// Header text of each schema column as it appears in the file.
     pub(crate) headers: &'a [Option<String>],
+    /// Columns not read ([`ReadOptions::columns`]).
+    pub(crate) skip: &'a [bool],
 }
 
 impl<'a> Row<'a> {
@@ -135,6 +141,10 @@ impl<'a> Row<'a> {
             .iter()
             .position(|c| c.key == key)
             .unwrap_or_else(|| panic!("column {key} not in schema {}", self.schema.name));
+        debug_assert!(
+            !self.skip.get(i).copied().unwrap_or(false),
+            "column {key} was not asked for (ReadOptions::columns)"
+        );
         self.values[i].as_deref()
     }
 
@@ -205,7 +215,7 @@ pub fn read(
     f: &mut dyn FnMut(Row<'_>),
 ) -> Result<Vec<InputProblem>> {
     let format = detect::detect(path, opts)?;
-    let mut sink = Sink::new(path, schema, f);
+    let mut sink = Sink::new(path, schema, opts, f);
     match format {
         detect::Format::Delimited(delim) => delimited::read(&mut sink, opts, delim)?,
         detect::Format::JsonArray => json::read_array(&mut sink, opts)?,
@@ -372,6 +382,8 @@ pub(crate) struct Sink<'a> {
     pub headers: Vec<Option<String>>,
     values: Vec<Option<String>>,
     spare: Vec<String>,
+    /// Columns not asked for ([`ReadOptions::columns`]).
+    skip: Vec<bool>,
     bad: bool,
     /// Messages say "JSON element N" (JSON arrays).
     pub element: bool,
@@ -381,8 +393,19 @@ pub(crate) struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    fn new(path: &'a Path, schema: &'a Schema, f: &'a mut dyn FnMut(Row<'_>)) -> Self {
+    fn new(
+        path: &'a Path,
+        schema: &'a Schema,
+        opts: &ReadOptions,
+        f: &'a mut dyn FnMut(Row<'_>),
+    ) -> Self {
+        let skip = schema
+            .columns
+            .iter()
+            .map(|c| opts.columns.is_some_and(|used| !used.contains(&c.key)))
+            .collect();
         Sink {
+            skip,
             path,
             schema,
             problems: Vec::new(),
@@ -431,6 +454,9 @@ impl<'a> Sink<'a> {
 
     /// Converts one cell of schema column `col`.
     pub fn cell(&mut self, row: usize, col: usize, raw: cell::Raw<'_>) {
+        if self.skip[col] {
+            return;
+        }
         let mut buf = self.spare.pop().unwrap_or_default();
         match cell::convert(self.schema.columns[col].kind, raw, &mut buf) {
             Ok(cell::Conv::Empty) => self.spare.push(buf),
@@ -506,6 +532,7 @@ impl<'a> Sink<'a> {
             schema: self.schema,
             values: &self.values,
             headers: &self.headers,
+            skip: &self.skip,
         });
     }
 }

@@ -176,7 +176,7 @@ fn twins_read_identically() {
 fn forced_encoding() {
     let opts = ReadOptions {
         encoding: parse_encoding("gbk"),
-        sheet: None,
+        ..Default::default()
     };
     let (rows, _) = read_all(&fixture("scores_gbk.csv"), &SCORES, &opts).unwrap();
     assert_eq!(rows.len(), 4);
@@ -676,8 +676,8 @@ fn excel_cells() {
     );
     // --sheet
     let opts = ReadOptions {
-        encoding: None,
         sheet: Some("nope".into()),
+        ..Default::default()
     };
     let e = read_all(&p, &SCORES, &opts).unwrap_err();
     assert!(e.to_string().contains("Sheet1"), "{e}");
@@ -856,8 +856,8 @@ fn excel_sheets() {
         "{e}"
     );
     let opts = ReadOptions {
-        encoding: None,
         sheet: Some("成绩表".into()),
+        ..Default::default()
     };
     let (rows, _) = read_all(&p, &SCORES, &opts).unwrap();
     assert_eq!(rows.len(), 1);
@@ -1005,4 +1005,39 @@ fn parallel_read_falls_back_on_quotes_and_small_files() {
     assert!(n > 1);
     assert_eq!(prows, rows);
     assert_eq!(summary(&pproblems), summary(&problems));
+}
+
+#[test]
+fn only_the_columns_asked_for_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        &dir,
+        "s.csv",
+        "准考证号,课程代码,课程名称,成绩,考试年月\n\
+         010100000001,00015,英语,60,2022-13\n\
+         010100000002,1.5E+4,英语,70,202204\n"
+            .as_bytes(),
+    );
+    // every column: the bad month and the sci-notation code cost both rows
+    let (rows, problems) = scores(&p);
+    assert!(rows.is_empty());
+    assert_eq!(problems.len(), 2);
+    // without 考试年月 the first row is delivered; 课程代码 is still checked
+    const USED: &[&str] = &["exam_no", "course_code", "score"];
+    let opts = ReadOptions {
+        columns: Some(USED),
+        ..Default::default()
+    };
+    let mut got = Vec::new();
+    let problems = read(&p, &SCORES, &opts, &mut |r: Row<'_>| {
+        got.push((
+            r.row,
+            r.get("course_code").map(str::to_string),
+            r.get_at(4).is_none(),
+        ));
+    })
+    .unwrap();
+    assert_eq!(got, vec![(2, Some("00015".to_string()), true)]);
+    assert_eq!(summary(&problems).len(), 1);
+    assert_eq!(problems[0].row, Some(3));
 }
