@@ -349,16 +349,16 @@ impl Report {
         w.write_all(b"{\n  \"command\": ")?;
         serde_json::to_writer(&mut w, self.command)?;
         w.write_all(b",\n  \"summary\": ")?;
-        let mut buf = Vec::new();
-        pretty_at(&self.summary(), 2, &mut buf)?;
+        let (mut buf, mut scratch) = (Vec::new(), Vec::new());
+        pretty_at(&self.summary(), 2, &mut buf, &mut scratch)?;
         w.write_all(&buf)?;
         w.write_all(b",\n  \"results\": ")?;
-        write_array(&mut w, &self.results, |i, out| {
-            pretty_at(&ItemJson(i, lang), 4, out)
+        write_array(&mut w, &self.results, |i, out, scratch| {
+            pretty_at(&ItemJson(i, lang), 4, out, scratch)
         })?;
         w.write_all(b",\n  \"input_errors\": ")?;
-        write_array(&mut w, &self.input_errors, |p, out| {
-            pretty_at(&p.to_json(lang), 4, out)
+        write_array(&mut w, &self.input_errors, |p, out, scratch| {
+            pretty_at(&p.to_json(lang), 4, out, scratch)
         })?;
         w.write_all(b"\n}")?;
         Ok(())
@@ -367,21 +367,20 @@ impl Report {
 
 /// Appends `v` as pretty JSON whose lines after the first are indented by
 /// `indent` more spaces (JSON text has no raw line break inside a string,
-/// so every `\n` is a line of the layout).
+/// so every `\n` is a line of the layout). `scratch` is a reused buffer.
 fn pretty_at<T: Serialize + ?Sized>(
     v: &T,
     indent: usize,
     out: &mut Vec<u8>,
+    scratch: &mut Vec<u8>,
 ) -> std::io::Result<()> {
-    let start = out.len();
-    serde_json::to_writer_pretty(&mut *out, v)?;
-    let lines = out[start..].iter().filter(|&&b| b == b'\n').count();
-    if lines == 0 || indent == 0 {
-        return Ok(());
+    if indent == 0 {
+        return Ok(serde_json::to_writer_pretty(&mut *out, v)?);
     }
-    let tail = out.split_off(start);
-    out.reserve(tail.len() + lines * indent);
-    for (k, line) in tail.split(|&b| b == b'\n').enumerate() {
+    scratch.clear();
+    serde_json::to_writer_pretty(&mut *scratch, v)?;
+    out.reserve(scratch.len() + scratch.len() / 8);
+    for (k, line) in scratch.split(|&b| b == b'\n').enumerate() {
         if k > 0 {
             out.push(b'\n');
             out.resize(out.len() + indent, b' ');
@@ -391,38 +390,43 @@ fn pretty_at<T: Serialize + ?Sized>(
     Ok(())
 }
 
+/// Elements rendered per parallel task, and per batch written.
+const TASK: usize = 64;
+const BATCH: usize = 32 * TASK;
+
 /// Writes `items` as the elements of a pretty JSON array nested in the
-/// top-level object (elements rendered by `each` at 4 spaces), rendering a
-/// batch of elements in parallel and writing it before the next.
+/// top-level object (elements rendered by `each` at 4 spaces): a batch of
+/// elements is rendered in parallel into buffers reused from batch to
+/// batch, then written in order.
 fn write_array<T: Sync, W: std::io::Write>(
     w: &mut W,
     items: &[T],
-    each: impl Fn(&T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
+    each: impl Fn(&T, &mut Vec<u8>, &mut Vec<u8>) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     if items.is_empty() {
         return w.write_all(b"[]");
     }
     w.write_all(b"[")?;
+    let mut bufs: Vec<(Vec<u8>, Vec<u8>)> = vec![(Vec::new(), Vec::new()); BATCH / TASK];
     let mut first = true;
-    for batch in items.chunks(2048) {
-        let parts: Vec<std::io::Result<Vec<u8>>> = batch
-            .par_chunks(64)
-            .map(|small| {
-                let mut out = Vec::with_capacity(small.len() * 1024);
+    for batch in items.chunks(BATCH) {
+        bufs.par_iter_mut()
+            .zip(batch.par_chunks(TASK))
+            .try_for_each(|((out, scratch), small)| -> std::io::Result<()> {
+                out.clear();
                 for it in small {
                     out.extend_from_slice(b",\n    ");
-                    each(it, &mut out)?;
+                    each(it, out, scratch)?;
                 }
-                Ok(out)
-            })
-            .collect();
-        for part in parts {
-            let part = part?;
+                Ok(())
+            })?;
+        let used = batch.len().div_ceil(TASK);
+        for (out, _) in &bufs[..used] {
             // the first element has no comma before it
             let skip = if first { 1 } else { 0 };
             first = false;
-            w.write_all(&part[skip..])?;
+            w.write_all(&out[skip..])?;
         }
     }
     w.write_all(b"\n  ]")
