@@ -980,6 +980,17 @@ mod cfb_tests {
     }
 
     #[test]
+    fn a_panic_in_calamines_record_parser_is_an_error() {
+        // A MergeCells record counting 5 ranges with no room for them:
+        // calamine slices past the record and panics.
+        let s = workbook(&["S"], &[number(0, 0), record(0x00E5, &[5, 0])]);
+        let f = xls_with(&s);
+        assert_eq!(check(&f), Ok(()));
+        let e = read_xls(&f).unwrap_err();
+        assert!(e.to_string().contains("damaged workbook records"), "{e}");
+    }
+
+    #[test]
     fn xls_fixture_still_reads() {
         let p = std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
