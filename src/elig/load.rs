@@ -418,6 +418,15 @@ pub struct ScoreChunk {
 }
 
 impl ScoreChunk {
+    /// A chunk for `bytes` of a scores file: room for a row per 32 bytes
+    /// (reserved, not touched, so an overestimate costs no memory).
+    pub fn with_size(bytes: u64) -> Self {
+        ScoreChunk {
+            attempts: Vec::with_capacity((bytes / 128).min(1 << 22) as usize),
+            problems: Vec::new(),
+        }
+    }
+
     /// Appends `a` for candidate `ci`; when the candidate's rows are
     /// contiguous (the usual export order), an attempt that
     /// [`keep_best`] would drop or replace is settled here already.
@@ -776,13 +785,25 @@ impl Loaded {
         out.keep(ci, a);
     }
 
-    /// Adds a chunk's attempts, in file order, keeping the best plain
+    /// Adds the chunks' attempts, in file order, keeping the best plain
     /// attempt per course as one reader would.
-    pub fn add_scores(&mut self, chunk: ScoreChunk) {
-        for (ci, a) in chunk.attempts {
-            keep_best(&mut self.cands[ci as usize].attempts, a);
+    pub fn add_scores(&mut self, chunks: Vec<ScoreChunk>) {
+        // room for every candidate's attempts at once
+        let mut count = vec![0u32; self.cands.len()];
+        for c in &chunks {
+            for (ci, _) in &c.attempts {
+                count[*ci as usize] += 1;
+            }
         }
-        self.problems.extend(chunk.problems);
+        for (c, n) in self.cands.iter_mut().zip(count) {
+            c.attempts.reserve_exact(n as usize);
+        }
+        for chunk in chunks {
+            for (ci, a) in chunk.attempts {
+                keep_best(&mut self.cands[ci as usize].attempts, a);
+            }
+            self.problems.extend(chunk.problems);
+        }
     }
 
     /// One row of the violations table.

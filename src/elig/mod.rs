@@ -178,7 +178,7 @@ fn read_chunks<S, I, F>(
 ) -> Result<(Vec<S>, Vec<InputProblem>)>
 where
     S: Send,
-    I: Fn() -> S + Sync,
+    I: Fn(u64) -> S + Sync,
     F: Fn(&mut S, Row<'_>) + Sync,
 {
     match src.file(w) {
@@ -190,7 +190,7 @@ where
             table::read_parallel(path, schema, &opts, init, f)
         }
         None => {
-            let mut state = init();
+            let mut state = init(0);
             let p = src.read(w, schema, &mut |r| f(&mut state, r))?;
             Ok((vec![state], p))
         }
@@ -237,10 +237,11 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         Which::Candidates,
         &table::schemas::CANDIDATES,
         load::CANDIDATE_COLUMNS,
-        load::CandChunk::default,
+        |_| load::CandChunk::default(),
         |out, r| ld.candidate_row(&r, out),
     )?;
     problems.extend(p);
+    ld.cands.reserve(chunks.iter().map(|c| c.cands.len()).sum());
     for c in chunks {
         ld.add_candidates(c);
     }
@@ -269,12 +270,10 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         Which::Scores,
         &table::schemas::SCORES,
         load::SCORE_COLUMNS,
-        load::ScoreChunk::default,
+        load::ScoreChunk::with_size,
         |out, r| ld.score_row(&r, &sub_ok, &cert_ok, out),
     )?;
-    for c in chunks {
-        ld.add_scores(c);
-    }
+    ld.add_scores(chunks);
     problems.extend(p);
     if src.has(Which::Violations) {
         let p = src.read(Which::Violations, &table::schemas::VIOLATIONS, &mut |r| {

@@ -5,6 +5,8 @@
 //! electives and >= 14 credits, the others all five").
 
 use std::collections::HashMap;
+
+use super::load::FastHash;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -100,10 +102,13 @@ impl Category {
     }
 }
 
+/// Courses of a plan by interned code.
+pub type CourseMap = HashMap<u32, Course, FastHash>;
+
 /// Course codes as small integers.
 #[derive(Clone, Debug, Default)]
 pub struct Interner {
-    map: HashMap<String, u32>,
+    map: HashMap<String, u32, FastHash>,
     codes: Vec<String>,
 }
 
@@ -190,7 +195,7 @@ pub struct Plan {
     /// Main exam schools (empty: any).
     pub schools: Vec<String>,
     pub pass_mark: Option<f64>,
-    pub courses: HashMap<u32, Course>,
+    pub courses: CourseMap,
     pub variants: Vec<Variant>,
     /// Problems that make the plan unusable (conflicting minimums...):
     /// candidates of the major get `elig.record`.
@@ -234,7 +239,7 @@ struct FlatMajor {
     level: Option<Level>,
     schools: Vec<String>,
     pass_mark: Option<f64>,
-    courses: HashMap<u32, Course>,
+    courses: CourseMap,
     groups: Vec<(String, Category, Vec<u32>)>,
     /// (course, additional type) in row order.
     additional: Vec<(u32, String)>,
@@ -783,7 +788,7 @@ pub fn parse_json(text: &str, path: &Path) -> Result<Plans> {
 }
 
 fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, String> {
-    let mut courses: HashMap<u32, Course> = HashMap::new();
+    let mut courses: CourseMap = CourseMap::default();
     for c in &jp.courses {
         if !(c.credits.is_finite() && c.credits >= 0.0) {
             return Err(format!("course {}: credits {}", c.code, c.credits));
@@ -814,7 +819,7 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
     }
     let look = |c: &str,
                 cat: Option<Category>,
-                courses: &mut HashMap<u32, Course>|
+                courses: &mut CourseMap|
      -> std::result::Result<u32, String> {
         let id = interner
             .get(&norm_code(c))
@@ -831,7 +836,7 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
     };
     let reqs = |list: &[JReq],
                 cat: Category,
-                courses: &mut HashMap<u32, Course>,
+                courses: &mut CourseMap,
                 out: &mut Vec<Requirement>|
      -> std::result::Result<(), String> {
         for r in list {
@@ -873,30 +878,29 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
         &mut base_req,
     )?;
     reqs(&jp.thesis, Category::Thesis, &mut courses, &mut base_req)?;
-    let elective = |e: &JElective,
-                    courses: &mut HashMap<u32, Course>|
-     -> std::result::Result<ElectiveRule, String> {
-        if let Some(c) = e.min_credits {
-            if !(c.is_finite() && c >= 0.0) {
-                return Err(format!("min_credits {c}"));
+    let elective =
+        |e: &JElective, courses: &mut CourseMap| -> std::result::Result<ElectiveRule, String> {
+            if let Some(c) = e.min_credits {
+                if !(c.is_finite() && c >= 0.0) {
+                    return Err(format!("min_credits {c}"));
+                }
             }
-        }
-        Ok(ElectiveRule {
-            courses: e
-                .courses
-                .iter()
-                .map(|c| look(c, None, courses))
-                .collect::<std::result::Result<_, _>>()?,
-            min_credits: e.min_credits,
-            min_count: e.min_count,
-        })
-    };
+            Ok(ElectiveRule {
+                courses: e
+                    .courses
+                    .iter()
+                    .map(|c| look(c, None, courses))
+                    .collect::<std::result::Result<_, _>>()?,
+                min_credits: e.min_credits,
+                min_count: e.min_count,
+            })
+        };
     let base_el = match &jp.electives {
         Some(e) => elective(e, &mut courses)?,
         None => ElectiveRule::default(),
     };
     let additional = |list: &[JAdditional],
-                      courses: &mut HashMap<u32, Course>|
+                      courses: &mut CourseMap|
      -> std::result::Result<Vec<AdditionalRule>, String> {
         list.iter()
             .map(|a| {

@@ -191,13 +191,16 @@ fn data_rows<R: Read>(
         sink.start_row();
         for (j, m) in h.by_file.iter().enumerate() {
             let Some(col) = *m else { continue };
+            if !sink.wants(col) {
+                continue;
+            }
             let Some(bytes) = rec.get(j) else { continue };
             if bytes.is_empty() {
                 continue;
             }
             match std::str::from_utf8(bytes) {
                 Ok(s) => {
-                    if !s.is_ascii() && s.contains('\u{FFFD}') {
+                    if !s.is_ascii() && has_replacement_char(bytes) {
                         let encoding = rdr
                             .get_ref()
                             .encoding()
@@ -229,6 +232,20 @@ fn data_rows<R: Read>(
         sink.finish_row(line);
     }
     Ok(())
+}
+
+/// Whether UTF-8 `b` holds U+FFFD (EF BF BD), the mark of bytes the
+/// decoder could not read.
+fn has_replacement_char(b: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(p) = b[i..].iter().position(|&c| c == 0xEF) {
+        let j = i + p;
+        if b.get(j + 1) == Some(&0xBF) && b.get(j + 2) == Some(&0xBD) {
+            return true;
+        }
+        i = j + 1;
+    }
+    false
 }
 
 /// When a delimited file is read in parallel.
@@ -274,7 +291,7 @@ pub(crate) fn plan_spans(path: &Path, size: u64, n: usize) -> Result<Option<Vec<
             let mut f = detect::open(path)?;
             f.seek(SeekFrom::Start(a)).map_err(|e| Error::io(path, e))?;
             let mut f = f.take(b - a);
-            let mut buf = vec![0u8; 1 << 20];
+            let mut buf = vec![0u8; 256 << 10];
             let (mut first, mut count, mut quote, mut at) = (None, 0usize, false, a);
             loop {
                 let got = match f.read(&mut buf) {
@@ -341,7 +358,7 @@ pub(crate) fn read_parallel<S, I, F>(
 ) -> Result<Option<Vec<ChunkOut<S>>>>
 where
     S: Send,
-    I: Fn() -> S + Sync,
+    I: Fn(u64) -> S + Sync,
     F: Fn(&mut S, Row<'_>) + Sync,
 {
     let size = detect::open(path)?
@@ -380,7 +397,7 @@ where
         .par_iter()
         .enumerate()
         .map(|(k, span)| -> ChunkOut<S> {
-            let mut state = init();
+            let mut state = init(span.end - span.start);
             let mut cb = |r: Row<'_>| f(&mut state, r);
             let mut sink = Sink::new(path, schema, opts, &mut cb);
             let mut rec = csv::ByteRecord::new();
@@ -429,4 +446,18 @@ fn swallowed(rec: &csv::ByteRecord, delim: u8, width: usize) -> Option<(usize, u
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_replacement_char;
+
+    #[test]
+    fn replacement_char_is_found_in_bytes() {
+        assert!(has_replacement_char("课\u{FFFD}程".as_bytes()));
+        assert!(has_replacement_char("\u{FFFD}".as_bytes()));
+        assert!(!has_replacement_char("课程\u{FEFF}".as_bytes()));
+        assert!(!has_replacement_char(b"\xEF\xBF"));
+        assert!(!has_replacement_char(b""));
+    }
 }

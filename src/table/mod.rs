@@ -227,7 +227,8 @@ pub fn read(
 
 /// Reads `path` like [`read`], on several threads when it is a big
 /// delimited file without quote characters (docs/tables.md): the file is cut
-/// at line breaks into chunks, each chunk gets its own state from `init`,
+/// at line breaks into chunks, each chunk gets its own state from `init`
+/// (given the chunk's size in bytes, to reserve room),
 /// and `f` is called for its rows (with their real row numbers) on some
 /// thread. Returns the states in file order — so folding them in order
 /// sees the rows in file order — and the row problems in file order. Any
@@ -241,7 +242,7 @@ pub fn read_parallel<S, I, F>(
 ) -> Result<(Vec<S>, Vec<InputProblem>)>
 where
     S: Send,
-    I: Fn() -> S + Sync,
+    I: Fn(u64) -> S + Sync,
     F: Fn(&mut S, Row<'_>) + Sync,
 {
     read_parallel_tuned(path, schema, opts, delimited::Tuning::default(), init, f)
@@ -257,7 +258,7 @@ pub(crate) fn read_parallel_tuned<S, I, F>(
 ) -> Result<(Vec<S>, Vec<InputProblem>)>
 where
     S: Send,
-    I: Fn() -> S + Sync,
+    I: Fn(u64) -> S + Sync,
     F: Fn(&mut S, Row<'_>) + Sync,
 {
     if let detect::Format::Delimited(delim) = detect::detect(path, opts)? {
@@ -274,7 +275,8 @@ where
             return Ok((states, problems));
         }
     }
-    let mut state = init();
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let mut state = init(size);
     let problems = read(path, schema, opts, &mut |r| f(&mut state, r))?;
     Ok((vec![state], problems))
 }
@@ -453,6 +455,12 @@ impl<'a> Sink<'a> {
     }
 
     /// Converts one cell of schema column `col`.
+    /// Whether column `col` is read at all ([`ReadOptions::columns`]).
+    #[inline]
+    pub fn wants(&self, col: usize) -> bool {
+        !self.skip[col]
+    }
+
     pub fn cell(&mut self, row: usize, col: usize, raw: cell::Raw<'_>) {
         if self.skip[col] {
             return;

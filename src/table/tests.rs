@@ -884,7 +884,7 @@ fn read_chunked(
                 &SCORES,
                 opts,
                 tuning,
-                Vec::new,
+                |_| Vec::new(),
                 |rows: &mut Vec<Got>, r: Row<'_>| {
                     let vals = SCORES
                         .columns
