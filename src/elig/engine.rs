@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::finding::{Finding, Item, Lazy, Severity};
 use crate::policy::Batch;
 
-use super::load::{add_months, Attempt, Cand, Place, SKind, Val};
+use super::load::{add_months, Attempt, Cand, Notes, Place, SKind, Val};
 use super::missing::{MissingView, ReqGap};
 use super::msg::EligMsg;
 use super::plan::{Level, Plan, Plans, Variant};
@@ -21,6 +21,7 @@ use super::report::PrereqResult;
 /// Everything the audit of one candidate needs besides the candidate.
 pub struct Ctx<'a> {
     pub plans: &'a Arc<Plans>,
+    pub notes: &'a Notes,
     pub policy: &'a EligPolicy,
     pub batch_months: &'a [u32],
     pub batch: Batch,
@@ -68,7 +69,7 @@ fn record_kind(k: SKind) -> Option<RecordKind> {
 
 fn classify(ctx: &Ctx, a: &Attempt) -> (Avail, Option<Why>) {
     if matches!(a.kind, SKind::Substitution | SKind::Exemption)
-        && a.note.as_deref().is_some_and(|n| n.starts_with('!'))
+        && ctx.notes.get(a.note).is_some_and(|n| n.starts_with('!'))
     {
         return (Avail::Excluded, Some(Why::SubNotAllowed));
     }
@@ -303,9 +304,9 @@ pub(super) fn f1(x: f64) -> Value {
     }
 }
 
-fn attempt_label(plans: &Plans, a: &Attempt) -> String {
+fn attempt_label(plans: &Plans, notes: &Notes, a: &Attempt) -> String {
     let code = plans.courses.code(a.course);
-    match (a.kind, a.note.as_deref()) {
+    match (a.kind, notes.get(a.note)) {
         (SKind::Substitution, Some(n)) => {
             format!("{}→{code} {}", n.trim_start_matches('!'), a.kind.zh())
         }
@@ -519,7 +520,7 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
         for s in &states {
             for &(ai, why) in &s.whys {
                 let a = &c.attempts[ai];
-                let label = attempt_label(plans, a);
+                let label = attempt_label(plans, ctx.notes, a);
                 match why {
                     Why::Late(_) | Why::Mismatch | Why::SubNotAllowed => {
                         if s.best == Some(Avail::Excluded) && rel_o.contains(&s.course) {
@@ -531,7 +532,7 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
                                 }
                                 Why::Mismatch => mismatch.push((
                                     cname(p, plans, s.course),
-                                    a.note.as_deref().unwrap_or("").to_string(),
+                                    ctx.notes.get(a.note).unwrap_or("").to_string(),
                                 )),
                                 _ => {}
                             }
@@ -555,7 +556,7 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
                                 Why::Archive => archive.push(label),
                                 _ => uncomparable.push((
                                     cname(p, plans, s.course),
-                                    a.note.as_deref().unwrap_or("").to_string(),
+                                    ctx.notes.get(a.note).unwrap_or("").to_string(),
                                 )),
                             }
                         }

@@ -205,7 +205,36 @@ pub struct Attempt {
     pub archived: Option<bool>,
     pub place: Place,
     /// For a substitution: the substitute's code; for a mismatch: what was recorded.
-    pub note: Option<Box<str>>,
+    pub note: NoteId,
+}
+
+/// A note of an attempt: an index into [`Notes`] (0: none). Notes are
+/// rare, so attempts stay small without them.
+pub type NoteId = u32;
+
+/// The notes of attempts, each text once (so equal ids are equal texts).
+#[derive(Default)]
+pub struct Notes {
+    list: Vec<Box<str>>,
+    index: HashMap<Box<str>, NoteId>,
+}
+
+impl Notes {
+    pub fn intern(&mut self, note: Option<Box<str>>) -> NoteId {
+        let Some(n) = note else { return 0 };
+        if let Some(&i) = self.index.get(&n) {
+            return i;
+        }
+        self.list.push(n.clone());
+        let i = self.list.len() as NoteId;
+        self.index.insert(n, i);
+        i
+    }
+    pub fn get(&self, id: NoteId) -> Option<&str> {
+        (id > 0)
+            .then(|| self.list.get(id as usize - 1).map(|b| &**b))
+            .flatten()
+    }
 }
 
 /// A violation.
@@ -415,6 +444,8 @@ pub struct CandChunk {
 pub struct ScoreChunk {
     pub attempts: Vec<(u32, Attempt)>,
     pub problems: Vec<InputProblem>,
+    /// The notes the attempts' ids refer to.
+    pub notes: Notes,
 }
 
 impl ScoreChunk {
@@ -424,6 +455,7 @@ impl ScoreChunk {
         ScoreChunk {
             attempts: Vec::with_capacity((bytes / 128).min(1 << 22) as usize),
             problems: Vec::new(),
+            notes: Notes::default(),
         }
     }
 
@@ -449,6 +481,8 @@ impl ScoreChunk {
 /// The loaded batch.
 pub struct Loaded {
     pub plans: std::sync::Arc<Plans>,
+    /// The notes of the candidates' attempts.
+    pub notes: Notes,
     pub cands: Vec<Cand>,
     pub by_exam_no: HashMap<String, u32, FastHash>,
     pub problems: Vec<InputProblem>,
@@ -473,6 +507,7 @@ impl Loaded {
     pub fn new(plans: Plans, default_pass_mark: f64, as_of: NaiveDate) -> Self {
         Loaded {
             plans: std::sync::Arc::new(plans),
+            notes: Notes::default(),
             cands: Vec::new(),
             by_exam_no: HashMap::default(),
             problems: Vec::new(),
@@ -780,7 +815,7 @@ impl Loaded {
             approved,
             archived,
             place,
-            note,
+            note: out.notes.intern(note),
         };
         out.keep(ci, a);
     }
@@ -799,7 +834,8 @@ impl Loaded {
             c.attempts.reserve_exact(n as usize);
         }
         for chunk in chunks {
-            for (ci, a) in chunk.attempts {
+            for (ci, mut a) in chunk.attempts {
+                a.note = self.notes.intern(chunk.notes.get(a.note).map(Box::from));
                 keep_best(&mut self.cands[ci as usize].attempts, a);
             }
             self.problems.extend(chunk.problems);

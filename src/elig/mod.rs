@@ -302,6 +302,7 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
     all_problems.sort_by(|a, b| a.file.cmp(&b.file).then(a.row.cmp(&b.row)));
     let ctx = engine::Ctx {
         plans: &ld.plans,
+        notes: &ld.notes,
         policy: ep,
         batch_months: &policy.batch_months,
         batch: opts.batch,
