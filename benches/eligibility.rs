@@ -10,6 +10,11 @@
 //! committed fixture in tests/fixtures/elig/.
 
 use std::path::PathBuf;
+
+// the allocator the `zikao` binary uses
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use zikao::elig::{audit, EligInputs, EligOptions};
