@@ -121,6 +121,8 @@ impl Common {
                 report.write_json_pretty(lang, &mut *w)?;
                 w.write_all(b"\n")
             })?;
+        } else if self.format == Format::Csv {
+            self.write_with(|w| zikao::render::write_csv(report, lang, !self.no_bom, w))?;
         } else {
             let bytes = render::render(report, self.format, lang, !self.no_bom)?;
             self.write(&bytes)?;

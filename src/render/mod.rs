@@ -109,8 +109,9 @@ fn push_unique(v: &mut Vec<&'static str>, k: &'static str) {
     }
 }
 
-/// The items of a report as a table (see the module documentation).
-pub(crate) fn items_table(items: &[Item], lang: Lang) -> Table {
+/// The columns of an items table: the keys and the extra fields, each the
+/// union over the items in first-seen order.
+fn item_columns(items: &[Item]) -> (Vec<&'static str>, Vec<&'static str>) {
     let mut keys: Vec<&'static str> = Vec::new();
     let mut extras: Vec<&'static str> = Vec::new();
     for it in items {
@@ -121,47 +122,62 @@ pub(crate) fn items_table(items: &[Item], lang: Lang) -> Table {
             push_unique(&mut extras, k);
         }
     }
+    (keys, extras)
+}
+
+fn item_header(keys: &[&str], extras: &[&str]) -> Vec<String> {
     let mut header: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
     header.extend(["verdict", "codes", "messages"].map(String::from));
     header.extend(extras.iter().map(|k| k.to_string()));
+    header
+}
+
+/// One item as a row of the items table.
+fn item_row(it: &Item, keys: &[&str], extras: &[&str], lang: Lang) -> Vec<Cell> {
     let sep = lang.pick("；", "; ");
-    let rows = items
-        .iter()
-        .map(|it| {
-            let find = |list: &[(&'static str, Value)], k: &str| {
-                list.iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| value_cell(v))
-                    .unwrap_or(Cell::Empty)
-            };
-            let mut row: Vec<Cell> = keys.iter().map(|k| find(&it.keys, k)).collect();
-            row.push(Cell::Text(it.verdict.to_string()));
-            let mut codes: Vec<&str> = Vec::new();
-            for f in &it.findings {
-                if !codes.contains(&f.code) {
-                    codes.push(f.code);
-                }
-            }
-            row.push(Cell::Text(codes.join(";")));
-            row.push(Cell::Text(
-                it.findings
-                    .iter()
-                    .map(|f| f.message.render(lang))
-                    .collect::<Vec<_>>()
-                    .join(sep),
-            ));
-            row.extend(
-                extras
-                    .iter()
-                    .map(|k| match it.lazy.iter().find(|(n, _)| n == k) {
-                        Some((_, v)) => value_cell(&v.0.to_value()),
-                        None => find(&it.extra, k),
-                    }),
-            );
-            row
-        })
-        .collect();
-    Table { header, rows }
+    let find = |list: &[(&'static str, Value)], k: &str| {
+        list.iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| value_cell(v))
+            .unwrap_or(Cell::Empty)
+    };
+    let mut row: Vec<Cell> = keys.iter().map(|k| find(&it.keys, k)).collect();
+    row.push(Cell::Text(it.verdict.to_string()));
+    let mut codes: Vec<&str> = Vec::new();
+    for f in &it.findings {
+        if !codes.contains(&f.code) {
+            codes.push(f.code);
+        }
+    }
+    row.push(Cell::Text(codes.join(";")));
+    row.push(Cell::Text(
+        it.findings
+            .iter()
+            .map(|f| f.message.render(lang))
+            .collect::<Vec<_>>()
+            .join(sep),
+    ));
+    row.extend(
+        extras
+            .iter()
+            .map(|k| match it.lazy.iter().find(|(n, _)| n == k) {
+                Some((_, v)) => value_cell(&v.0.to_value()),
+                None => find(&it.extra, k),
+            }),
+    );
+    row
+}
+
+/// The items of a report as a table (see the module documentation).
+pub(crate) fn items_table(items: &[Item], lang: Lang) -> Table {
+    let (keys, extras) = item_columns(items);
+    Table {
+        header: item_header(&keys, &extras),
+        rows: items
+            .iter()
+            .map(|it| item_row(it, &keys, &extras, lang))
+            .collect(),
+    }
 }
 
 /// Input problems as a table: file, row, column, severity, code, message.
@@ -190,23 +206,56 @@ pub(crate) fn input_errors_table(problems: &[InputProblem], lang: Lang) -> Table
 /// The report as CSV: a header row, then one row per item. `bom` puts a
 /// UTF-8 byte order mark first (for Excel on Windows).
 pub fn to_csv(report: &Report, lang: Lang, bom: bool) -> Vec<u8> {
-    let t = items_table(&report.results, lang);
-    let mut out: Vec<u8> = Vec::new();
-    if bom {
-        out.extend_from_slice(crate::output::BOM);
-    }
-    {
-        let mut w = csv::WriterBuilder::new()
-            .flexible(false)
-            .from_writer(&mut out);
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(t.header.iter().map(|h| neutralize(h).into_owned()));
-        for r in &t.rows {
-            let _ = w.write_record(r.iter().map(Cell::csv));
-        }
-        let _ = w.flush();
-    }
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_csv(report, lang, bom, &mut out);
     out
+}
+
+/// [`to_csv`] streamed to `w`: rows are rendered a batch at a time on all
+/// threads and written in order, so a province's report is never held
+/// whole in memory as text.
+pub fn write_csv<W: std::io::Write>(
+    report: &Report,
+    lang: Lang,
+    bom: bool,
+    mut w: W,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let (keys, extras) = item_columns(&report.results);
+    if bom {
+        w.write_all(crate::output::BOM)?;
+    }
+    let writer = |out: &mut Vec<u8>| {
+        let mut c = csv::WriterBuilder::new().flexible(false).from_writer(out);
+        c.write_record(
+            item_header(&keys, &extras)
+                .iter()
+                .map(|h| neutralize(h).into_owned()),
+        )?;
+        c.flush()
+    };
+    let mut head = Vec::new();
+    writer(&mut head)?;
+    w.write_all(&head)?;
+    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); 32];
+    for batch in report.results.chunks(32 * 64) {
+        bufs.par_iter_mut().zip(batch.par_chunks(64)).try_for_each(
+            |(out, items)| -> std::io::Result<()> {
+                out.clear();
+                let mut c = csv::WriterBuilder::new().flexible(false).from_writer(out);
+                for it in items {
+                    let row = item_row(it, &keys, &extras, lang);
+                    c.write_record(row.iter().map(Cell::csv))?;
+                }
+                c.flush()
+            },
+        )?;
+        for out in &bufs[..batch.len().div_ceil(64)] {
+            w.write_all(out)?;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn xlsx_err(e: XlsxError) -> Error {
