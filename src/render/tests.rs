@@ -183,3 +183,23 @@ fn big_numbers_stay_exact() {
     );
     assert_eq!(value_cell(&json!(null)), Cell::Empty);
 }
+
+#[test]
+fn csv_of_many_items_is_every_row_in_order() {
+    let mut r = Report::new("eligibility");
+    for i in 0..5000 {
+        let mut it = Item::new("eligible", true).key("exam_no", format!("{i:012}"));
+        if i % 7 == 0 {
+            it = it.with_extra("late", json!({"n": i}));
+        }
+        r.results.push(it);
+    }
+    let out = String::from_utf8(to_csv(&r, Lang::En, false)).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5001);
+    assert_eq!(lines[0], "exam_no,verdict,codes,messages,late");
+    assert_eq!(lines[1], "000000000000,eligible,,,\"{\"\"n\"\":0}\"");
+    assert_eq!(lines[4097], "000000004096,eligible,,,");
+    assert_eq!(lines[4096], "000000004095,eligible,,,\"{\"\"n\"\":4095}\"");
+    assert_eq!(lines[5000], "000000004999,eligible,,,");
+}
