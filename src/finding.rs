@@ -390,45 +390,31 @@ fn pretty_at<T: Serialize + ?Sized>(
     Ok(())
 }
 
-/// Elements rendered per parallel task, and per batch written.
-const TASK: usize = 64;
-const BATCH: usize = 32 * TASK;
-
 /// Writes `items` as the elements of a pretty JSON array nested in the
-/// top-level object (elements rendered by `each` at 4 spaces): a batch of
-/// elements is rendered in parallel into buffers reused from batch to
-/// batch, then written in order.
+/// top-level object (elements rendered by `each` at 4 spaces), rendered in
+/// parallel batches ([`crate::output::write_batched`]).
 fn write_array<T: Sync, W: std::io::Write>(
     w: &mut W,
     items: &[T],
     each: impl Fn(&T, &mut Vec<u8>, &mut Vec<u8>) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<()> {
-    use rayon::prelude::*;
     if items.is_empty() {
         return w.write_all(b"[]");
     }
     w.write_all(b"[")?;
-    let mut bufs: Vec<(Vec<u8>, Vec<u8>)> = vec![(Vec::new(), Vec::new()); BATCH / TASK];
-    let mut first = true;
-    for batch in items.chunks(BATCH) {
-        bufs.par_iter_mut()
-            .zip(batch.par_chunks(TASK))
-            .try_for_each(|((out, scratch), small)| -> std::io::Result<()> {
-                out.clear();
-                for it in small {
-                    out.extend_from_slice(b",\n    ");
-                    each(it, out, scratch)?;
-                }
-                Ok(())
-            })?;
-        let used = batch.len().div_ceil(TASK);
-        for (out, _) in &bufs[..used] {
+    crate::output::write_batched(w, items, |first, task, out| {
+        let mut scratch = Vec::new();
+        for (k, it) in task.iter().enumerate() {
             // the first element has no comma before it
-            let skip = if first { 1 } else { 0 };
-            first = false;
-            w.write_all(&out[skip..])?;
+            out.extend_from_slice(if first + k == 0 {
+                b"\n    "
+            } else {
+                b",\n    "
+            });
+            each(it, out, &mut scratch)?;
         }
-    }
+        Ok(())
+    })?;
     w.write_all(b"\n  ]")
 }
 

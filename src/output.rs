@@ -105,6 +105,39 @@ impl Drop for AtomicFile {
     }
 }
 
+/// Writes `items` rendered by `render` in order, for big reports: the
+/// items are cut into tasks of [`TASK`] items, [`BATCH_TASKS`] tasks are
+/// rendered in parallel into buffers reused from batch to batch, then
+/// written before the next batch. `render(first, items, out)` appends the
+/// rendering of `items` (whose first is item number `first`) to `out`.
+pub fn write_batched<T: Sync, W: Write + ?Sized>(
+    w: &mut W,
+    items: &[T],
+    render: impl Fn(usize, &[T], &mut Vec<u8>) -> std::io::Result<()> + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); BATCH_TASKS];
+    for (b, batch) in items.chunks(BATCH_TASKS * TASK).enumerate() {
+        let base = b * BATCH_TASKS * TASK;
+        bufs.par_iter_mut()
+            .zip(batch.par_chunks(TASK))
+            .enumerate()
+            .try_for_each(|(t, (out, task))| {
+                out.clear();
+                render(base + t * TASK, task, out)
+            })?;
+        for out in &bufs[..batch.len().div_ceil(TASK)] {
+            w.write_all(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// Items rendered per parallel task by [`write_batched`].
+pub const TASK: usize = 64;
+/// Tasks per batch of [`write_batched`].
+pub const BATCH_TASKS: usize = 32;
+
 /// Whether a text cell would be run as a formula by a spreadsheet: it
 /// begins with `=`, `+`, `-`, `@`, a tab or a carriage return.
 pub fn is_formula_like(s: &str) -> bool {

@@ -221,7 +221,6 @@ pub fn write_csv<W: std::io::Write>(
     bom: bool,
     mut w: W,
 ) -> std::io::Result<()> {
-    use rayon::prelude::*;
     let (keys, extras) = item_columns(&report.results);
     if bom {
         w.write_all(crate::output::BOM)?;
@@ -238,24 +237,14 @@ pub fn write_csv<W: std::io::Write>(
     let mut head = Vec::new();
     writer(&mut head)?;
     w.write_all(&head)?;
-    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); 32];
-    for batch in report.results.chunks(32 * 64) {
-        bufs.par_iter_mut().zip(batch.par_chunks(64)).try_for_each(
-            |(out, items)| -> std::io::Result<()> {
-                out.clear();
-                let mut c = csv::WriterBuilder::new().flexible(false).from_writer(out);
-                for it in items {
-                    let row = item_row(it, &keys, &extras, lang);
-                    c.write_record(row.iter().map(Cell::csv))?;
-                }
-                c.flush()
-            },
-        )?;
-        for out in &bufs[..batch.len().div_ceil(64)] {
-            w.write_all(out)?;
+    crate::output::write_batched(&mut w, &report.results, |_, items, out| {
+        let mut c = csv::WriterBuilder::new().flexible(false).from_writer(out);
+        for it in items {
+            let row = item_row(it, &keys, &extras, lang);
+            c.write_record(row.iter().map(Cell::csv))?;
         }
-    }
-    Ok(())
+        c.flush()
+    })
 }
 
 pub(crate) fn xlsx_err(e: XlsxError) -> Error {
