@@ -136,18 +136,11 @@ impl Common {
         match &self.output {
             Some(p) => {
                 let mut file = zikao::output::AtomicFile::create(p, self.force)?;
-                f(&mut file).with_context(|| p.display().to_string())?;
+                f(&mut file).map_err(|e| zikao::Error::io(p, e))?;
                 file.commit()?;
                 Ok(())
             }
-            None => {
-                let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-                match f(&mut out).and_then(|_| out.flush()) {
-                    Ok(()) => Ok(()),
-                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                    Err(e) => Err(e).context("stdout"),
-                }
-            }
+            None => to_stdout(f),
         }
     }
 
@@ -161,15 +154,19 @@ impl Common {
                 if matches!(self.format, Format::Xlsx) && std::io::stdout().is_terminal() {
                     anyhow::bail!("xlsx output is binary: give -o FILE.xlsx / xlsx 为二进制格式，请用 -o 指定文件");
                 }
-                let mut out = std::io::stdout().lock();
-                match out.write_all(bytes).and_then(|_| out.flush()) {
-                    Ok(()) => Ok(()),
-                    // a closed pipe (`| head`) is not an error
-                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                    Err(e) => Err(e).context("stdout"),
-                }
+                to_stdout(|w| w.write_all(bytes))
             }
         }
+    }
+}
+
+/// Runs `f` on (buffered) stdout; a closed pipe (`| head`) is not an error.
+fn to_stdout(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    match f(&mut out).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e).context("stdout"),
     }
 }
 

@@ -175,6 +175,19 @@ fn mode_for(e: &'static Encoding) -> Mode {
     }
 }
 
+/// `inner` (the start of the file `path`) decoded per `opts`: a read error
+/// or a byte-order mark contradicting `--encoding` names the file.
+pub(crate) fn decoded<R: Read>(
+    path: &std::path::Path,
+    inner: R,
+    opts: &super::ReadOptions,
+) -> crate::Result<Decoded<R>> {
+    match Decoded::new(inner, opts.encoding).map_err(|e| crate::Error::io(path, e))? {
+        Ok(d) => Ok(d),
+        Err(m) => Err(crate::Error::format(path, m)),
+    }
+}
+
 /// Appends up to [`CHUNK`] bytes from `r` to `buf`; returns how many.
 fn read_more<R: Read>(r: &mut R, buf: &mut Vec<u8>) -> io::Result<usize> {
     let old = buf.len();

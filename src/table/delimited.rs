@@ -7,7 +7,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::cell::Raw;
-use super::decode::Decoded;
+use super::decode::{decoded, Decoded};
 use super::{
     detect, lookup, missing_error, Header, ReadOptions, Row, Schema, Sink, TableMsg, HEADER_SCAN,
 };
@@ -37,11 +37,7 @@ fn csv_reader<R: Read>(dec: Decoded<R>, delim: u8) -> Rdr<R> {
 }
 
 fn open_decoded(path: &Path, opts: &ReadOptions) -> Result<Decoded<File>> {
-    let file = detect::open(path)?;
-    match Decoded::new(file, opts.encoding).map_err(|e| Error::io(path, e))? {
-        Ok(d) => Ok(d),
-        Err(m) => Err(Error::format(path, m)),
-    }
+    decoded(path, detect::open(path)?, opts)
 }
 
 /// The next record; `Ok(false)` at the end. `base` is the number of lines
@@ -402,11 +398,7 @@ where
             let mut sink = Sink::new(path, schema, opts, &mut cb);
             let mut rec = csv::ByteRecord::new();
             if k == 0 {
-                let file = detect::open(path)?.take(span.end);
-                let dec = match Decoded::new(file, opts.encoding).map_err(|e| Error::io(path, e))? {
-                    Ok(d) => d,
-                    Err(m) => return Err(Error::format(path, m)),
-                };
+                let dec = decoded(path, detect::open(path)?.take(span.end), opts)?;
                 let mut rdr = csv_reader(dec, delim);
                 let layout = find_header(&mut sink, &mut rdr, &mut rec)?;
                 data_rows(&mut sink, &mut rdr, &mut rec, &layout, 0, delim)?;

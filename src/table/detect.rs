@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use super::decode::{Decoded, WINDOW};
+use super::decode::{decoded, WINDOW};
 use super::ReadOptions;
 use crate::{Error, Result};
 
@@ -103,10 +103,7 @@ pub(crate) fn detect(path: &Path, opts: &ReadOptions) -> Result<Format> {
             "contains NUL bytes: not a text table (a binary file, or UTF-16 without a byte-order mark: pass --encoding utf-16le)",
         ));
     }
-    let mut dec = match Decoded::new(&prefix[..], opts.encoding).map_err(|e| Error::io(path, e))? {
-        Ok(d) => d,
-        Err(m) => return Err(Error::format(path, m)),
-    };
+    let mut dec = decoded(path, &prefix[..], opts)?;
     let mut bytes = Vec::new();
     dec.read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;

@@ -24,11 +24,7 @@ struct State {
 
 fn open(sink: &Sink<'_>, opts: &ReadOptions) -> Result<(BufReader<Decoded<std::fs::File>>, State)> {
     let path = sink.path;
-    let file = detect::open(path)?;
-    let dec = match Decoded::new(file, opts.encoding).map_err(|e| Error::io(path, e))? {
-        Ok(d) => d,
-        Err(m) => return Err(Error::format(path, m)),
-    };
+    let dec = super::decode::decoded(path, detect::open(path)?, opts)?;
     // decided at the first non-ASCII byte, which is not read yet
     let encoding = dec
         .encoding()
