@@ -28,14 +28,39 @@ pub fn norm(s: &str) -> String {
 }
 
 /// [`norm`] into a reused buffer (cleared first); no allocation when `s`
-/// is printable ASCII without spaces, the common case of codes and scores.
+/// is already normal ([`is_norm`]), the common case of codes and scores.
 pub fn norm_into(s: &str, out: &mut String) {
     out.clear();
-    if s.bytes().all(|b| b > b' ' && b < 0x7F) {
+    if is_norm(s) {
         out.push_str(s);
     } else {
         out.push_str(&norm(s));
     }
+}
+
+/// Whether `norm(s) == s`: no whitespace at the ends, no run of spaces, no
+/// other whitespace, no full-width ASCII or ideographic space. One pass.
+pub fn is_norm(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.iter().all(|&c| c > b' ' && c < 0x7F) {
+        return true;
+    }
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for c in s.chars() {
+        let space = c == ' ';
+        if (space && prev_space)
+            || ('\u{FF01}'..='\u{FF5E}').contains(&c)
+            || c == '\u{3000}'
+            || (c.is_whitespace() && !space)
+        {
+            return false;
+        }
+        prev_space = space;
+    }
+    true
 }
 
 /// Whether `c` is an invisible formatting character that copy-paste from
@@ -74,5 +99,15 @@ mod tests {
             assert_eq!(b, norm(v));
         }
         assert!(is_invisible('\u{200B}') && !is_invisible(' '));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn is_norm_is_exactly_norm_unchanged(s in "[ a-zA-Z0-9\t\n\r\u{3000}\u{A0}\u{2028}\u{FF01}-\u{FF5E}成绩笔试\u{200B}]{0,12}") {
+            proptest::prop_assert_eq!(is_norm(&s), norm(&s) == s);
+            let mut out = String::from("old");
+            norm_into(&s, &mut out);
+            proptest::prop_assert_eq!(out, norm(&s));
+        }
     }
 }

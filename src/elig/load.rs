@@ -44,36 +44,11 @@ impl Val {
 /// `norm(s)` without allocating when `s` is already normal (the common case
 /// for machine exports).
 pub fn fast_norm(s: &str) -> std::borrow::Cow<'_, str> {
-    if is_normal(s) {
+    if crate::text::is_norm(s) {
         std::borrow::Cow::Borrowed(s)
     } else {
         std::borrow::Cow::Owned(norm(s))
     }
-}
-
-/// Whether `norm(s) == s`: no whitespace at the ends, no run of spaces, no
-/// other whitespace, no full-width ASCII or ideographic space. One pass.
-fn is_normal(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.iter().all(|&c| c > b' ' && c < 0x7F) {
-        return true;
-    }
-    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
-        return false;
-    }
-    let mut prev_space = false;
-    for c in s.chars() {
-        let space = c == ' ';
-        if (space && prev_space)
-            || ('\u{FF01}'..='\u{FF5E}').contains(&c)
-            || c == '\u{3000}'
-            || (c.is_whitespace() && !space)
-        {
-            return false;
-        }
-        prev_space = space;
-    }
-    true
 }
 
 /// Reads a score cell: 0-100 (decimals allowed, a trailing 分 too),
