@@ -53,7 +53,7 @@ fn feed(schema: &Schema, text: &str, f: &mut dyn FnMut(Row<'_>)) -> Result<Vec<I
         .collect();
     for (n, line) in lines.enumerate() {
         let cells: Vec<&str> = line.split(',').collect();
-        let values: Vec<Option<String>> = pos
+        let owned: Vec<Option<String>> = pos
             .iter()
             .zip(schema.columns)
             .map(|(p, col)| {
@@ -69,6 +69,7 @@ fn feed(schema: &Schema, text: &str, f: &mut dyn FnMut(Row<'_>)) -> Result<Vec<I
                     })
             })
             .collect();
+        let values = crate::table::Values::from_cells(owned.iter().map(|v| v.as_deref()));
         f(Row {
             path: Path::new("mem.csv"),
             row: n + 2,
@@ -1200,16 +1201,13 @@ fn generated_exports() {
             let headers: Vec<Option<String>> =
                 pos.iter().map(|p| p.map(|i| hdr[i].clone())).collect();
             let mut rec = csv::StringRecord::new();
-            let mut values: Vec<Option<String>> = vec![None; schema.columns.len()];
             let mut n = 1;
             while rd.read_record(&mut rec).unwrap() {
                 n += 1;
-                for (v, p) in values.iter_mut().zip(&pos) {
-                    *v = p
-                        .and_then(|i| rec.get(i))
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string);
-                }
+                let values = crate::table::Values::from_cells(
+                    pos.iter()
+                        .map(|p| p.and_then(|i| rec.get(i)).filter(|s| !s.is_empty())),
+                );
                 f(Row {
                     path: &path,
                     row: n,

@@ -221,6 +221,33 @@ fn norm_code(s: &str, out: &mut String) {
     }
 }
 
+/// Whether text cell `s` is already what [`convert`] makes of it with no
+/// issue — the common case of machine exports, checked without copying:
+/// codes of ASCII letters and digits (a course code of 5 digits), values
+/// of printable ASCII, text without whitespace at its ends. `false` only
+/// means "convert it".
+#[inline]
+pub(crate) fn plain(kind: Kind, s: &str) -> bool {
+    let b = s.as_bytes();
+    let graphic = |c: u8| c > b' ' && c < 0x7F;
+    match kind {
+        Kind::CourseCode => b.len() == 5 && b.iter().all(u8::is_ascii_digit),
+        Kind::Code => {
+            !b.is_empty()
+                && b.len() <= MAX_CODE
+                && b.iter().all(u8::is_ascii_alphanumeric)
+                && !is_scientific(s)
+        }
+        Kind::Value => !b.is_empty() && b.len() <= MAX_VALUE && b.iter().all(|&c| graphic(c)),
+        Kind::Text => {
+            b.len() <= MAX_TEXT
+                && b.first().is_some_and(|&c| graphic(c))
+                && b.last().is_some_and(|&c| graphic(c))
+        }
+        Kind::Date => false,
+    }
+}
+
 fn text(kind: Kind, s: &str, out: &mut String) -> Result<Conv, Issue> {
     match kind {
         Kind::Text => {

@@ -140,13 +140,10 @@ fn data_rows<R: Read>(
     while next(path, rdr, rec, base)? {
         let rel = rec.position().map(|p| p.line() as usize).unwrap_or(0);
         let line = rel + base;
-        if rec.iter().all(blank) {
-            continue;
-        }
 
         // a record over several physical lines: an unclosed quote?
         let end_line = rdr.position().line() as usize;
-        if end_line > rel + 1 {
+        if end_line > rel + 1 && !rec.iter().all(blank) {
             if let Some((j, lines)) = swallowed(rec, delim, header_cells.len()) {
                 let column = h.by_file.get(j).copied().flatten().map_or_else(
                     || {
@@ -167,65 +164,225 @@ fn data_rows<R: Read>(
                 continue;
             }
         }
+        let dec = rdr.get_ref();
+        let enc = || (dec.encoding().map_or("UTF-8", |e| e.name()), !dec.forced());
+        record(sink, &*rec, line, layout, &enc);
+    }
+    Ok(())
+}
 
-        let n = rec.len();
-        let used = rec.iter().rposition(|f| !blank(f)).map_or(0, |i| i + 1);
-        if n < layout.need || used > header_cells.len() {
-            sink.problem(
-                line,
-                None,
-                Severity::Error,
-                "table.ragged_row",
-                TableMsg::RaggedRow {
-                    expected: header_cells.len(),
-                    found: n,
-                },
-            );
+/// The fields of one record.
+trait Fields {
+    fn len(&self) -> usize;
+    fn get(&self, j: usize) -> Option<&[u8]>;
+    /// Field `j` as text when the record is known to be UTF-8.
+    fn text(&self, _j: usize) -> Option<&str> {
+        None
+    }
+}
+
+impl Fields for csv::ByteRecord {
+    #[inline]
+    fn len(&self) -> usize {
+        csv::ByteRecord::len(self)
+    }
+    #[inline]
+    fn get(&self, j: usize) -> Option<&[u8]> {
+        csv::ByteRecord::get(self, j)
+    }
+}
+
+/// A line cut at its delimiters: field `j` ends at `ends[j]`. `text`: the
+/// line when it is UTF-8.
+struct Split<'a> {
+    line: &'a [u8],
+    text: Option<&'a str>,
+    ends: &'a [usize],
+}
+
+impl Split<'_> {
+    #[inline]
+    fn range(&self, j: usize) -> Option<std::ops::Range<usize>> {
+        let end = *self.ends.get(j)?;
+        let start = if j == 0 { 0 } else { self.ends[j - 1] + 1 };
+        Some(start..end)
+    }
+}
+
+impl Fields for Split<'_> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+    #[inline]
+    fn get(&self, j: usize) -> Option<&[u8]> {
+        self.line.get(self.range(j)?)
+    }
+    #[inline]
+    fn text(&self, j: usize) -> Option<&str> {
+        // the delimiter is ASCII, so field bounds are char boundaries
+        self.text?.get(self.range(j)?)
+    }
+}
+
+/// Checks one data record and delivers it as a row at `line`. `enc` gives the encoding's name
+/// and whether it was detected (for the message of an undecodable cell).
+fn record(
+    sink: &mut Sink<'_>,
+    rec: &impl Fields,
+    line: usize,
+    layout: &Layout,
+    enc: &dyn Fn() -> (&'static str, bool),
+) {
+    let h = &layout.header;
+    let n = rec.len();
+    let mut used = 0;
+    for j in (0..n).rev() {
+        if rec.get(j).is_some_and(|f| !blank(f)) {
+            used = j + 1;
+            break;
+        }
+    }
+    if used == 0 {
+        return;
+    }
+    if n < layout.need || used > layout.cells.len() {
+        sink.problem(
+            line,
+            None,
+            Severity::Error,
+            "table.ragged_row",
+            TableMsg::RaggedRow {
+                expected: layout.cells.len(),
+                found: n,
+            },
+        );
+        return;
+    }
+
+    sink.start_row();
+    for (j, m) in h.by_file.iter().enumerate() {
+        let Some(col) = *m else { continue };
+        if !sink.wants(col) {
             continue;
         }
-
-        sink.start_row();
-        for (j, m) in h.by_file.iter().enumerate() {
-            let Some(col) = *m else { continue };
-            if !sink.wants(col) {
-                continue;
-            }
-            let Some(bytes) = rec.get(j) else { continue };
-            if bytes.is_empty() {
-                continue;
-            }
-            match std::str::from_utf8(bytes) {
-                Ok(s) => {
-                    if !s.is_ascii() && has_replacement_char(bytes) {
-                        let encoding = rdr
-                            .get_ref()
-                            .encoding()
-                            .map_or("UTF-8", |e| e.name())
-                            .to_string();
-                        sink.problem(
-                            line,
-                            Some(col),
-                            Severity::Error,
-                            "table.encoding",
-                            TableMsg::Undecodable { encoding },
-                        );
-                    } else {
-                        sink.cell(line, col, Raw::Str(s));
-                    }
-                }
-                Err(_) => {
-                    let detected = !rdr.get_ref().forced();
+        let Some(bytes) = rec.get(j) else { continue };
+        if bytes.is_empty() {
+            continue;
+        }
+        let text = match rec.text(j) {
+            Some(s) => Ok(s),
+            None => std::str::from_utf8(bytes),
+        };
+        match text {
+            Ok(s) => {
+                if !s.is_ascii() && has_replacement_char(bytes) {
+                    let encoding = enc().0.to_string();
                     sink.problem(
                         line,
                         Some(col),
                         Severity::Error,
                         "table.encoding",
-                        TableMsg::NotUtf8 { detected },
+                        TableMsg::Undecodable { encoding },
                     );
+                } else {
+                    sink.cell(line, col, Raw::Str(s));
                 }
             }
+            Err(_) => {
+                let detected = enc().1;
+                sink.problem(
+                    line,
+                    Some(col),
+                    Severity::Error,
+                    "table.encoding",
+                    TableMsg::NotUtf8 { detected },
+                );
+            }
         }
-        sink.finish_row(line);
+    }
+    sink.finish_row(line);
+}
+
+/// Delivers the records of a stream known to hold no quote character,
+/// starting at line `base + 1`. Without quotes a record is a line and its
+/// fields are cut at the delimiter — what csv does with such input, without
+/// its state machine. The `\r` of a CRLF ending stays in the last field, as
+/// with csv (whitespace, trimmed).
+fn plain_rows<R: Read>(
+    sink: &mut Sink<'_>,
+    mut dec: Decoded<R>,
+    layout: &Layout,
+    base: usize,
+    delim: u8,
+    block: usize,
+) -> Result<()> {
+    let path = sink.path;
+    let encoding = dec.encoding().map_or("UTF-8", |e| e.name());
+    let detected = !dec.forced();
+    let enc = move || (encoding, detected);
+    // `buf[..have]`: the unfinished line, kept at the front
+    let mut buf: Vec<u8> = vec![0; block];
+    let mut have = 0;
+    let mut ends: Vec<usize> = Vec::with_capacity(layout.cells.len() + 1);
+    let mut line = base;
+    let mut eof = false;
+    while !eof {
+        if buf.len() < have + block {
+            buf.resize(have + block, 0);
+        }
+        let got = loop {
+            match dec.read(&mut buf[have..have + block]) {
+                Ok(got) => break got,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::io(path, e)),
+            }
+        };
+        let filled = have + got;
+        eof = got == 0;
+        let complete = if eof {
+            filled
+        } else {
+            match memchr::memrchr(b'\n', &buf[have..filled]) {
+                Some(i) => have + i + 1,
+                // no line end yet: read more
+                None => {
+                    have = filled;
+                    continue;
+                }
+            }
+        };
+        let block = &buf[..complete];
+        // one UTF-8 check for the block (it ends at a line break); per line
+        // only when it fails
+        let valid = std::str::from_utf8(block).ok();
+        let mut at = 0;
+        while at < complete {
+            let start = at;
+            let stop = memchr::memchr(b'\n', &block[at..]).map_or(complete, |i| at + i);
+            let text = &block[start..stop];
+            line += 1;
+            at = stop + 1;
+            if text.is_empty() {
+                continue;
+            }
+            ends.clear();
+            ends.extend(memchr::memchr_iter(delim, text));
+            ends.push(text.len());
+            let text_str = match valid {
+                // cut at ASCII bytes: char boundaries
+                Some(v) => v.get(start..stop),
+                None => std::str::from_utf8(text).ok(),
+            };
+            let fields = Split {
+                line: text,
+                text: text_str,
+                ends: &ends,
+            };
+            record(sink, &fields, line, layout, &enc);
+        }
+        buf.copy_within(complete..filled, 0);
+        have = filled - complete;
     }
     Ok(())
 }
@@ -251,6 +408,8 @@ pub(crate) struct Tuning {
     pub min_size: u64,
     /// Target size of one chunk.
     pub chunk: u64,
+    /// Bytes read at a time within a chunk.
+    pub block: usize,
 }
 
 impl Default for Tuning {
@@ -258,6 +417,7 @@ impl Default for Tuning {
         Tuning {
             min_size: 16 << 20,
             chunk: 8 << 20,
+            block: 1 << 20,
         }
     }
 }
@@ -407,9 +567,8 @@ where
                 file.seek(SeekFrom::Start(span.start))
                     .map_err(|e| Error::io(path, e))?;
                 let dec = Decoded::continuing(file.take(span.end - span.start), encoding, forced);
-                let mut rdr = csv_reader(dec, delim);
                 sink.headers.clone_from(&layout.header.headers);
-                data_rows(&mut sink, &mut rdr, &mut rec, &layout, span.base, delim)?;
+                plain_rows(&mut sink, dec, &layout, span.base, delim, tuning.block)?;
             }
             let problems = std::mem::take(&mut sink.problems);
             drop(sink);

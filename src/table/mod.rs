@@ -122,8 +122,8 @@ pub struct Row<'a> {
     /// the spreadsheet row in Excel, the element number (1-based) in JSON.
     pub row: usize,
     pub(crate) schema: &'a Schema,
-    /// Cell values in schema column order; `None` when absent or empty.
-    pub(crate) values: &'a [Option<String>],
+    /// Cell values in schema column order.
+    pub(crate) values: &'a Values,
     /// Header text of each schema column as it appears in the file.
     pub(crate) headers: &'a [Option<String>],
     /// Columns not read ([`ReadOptions::columns`]).
@@ -145,7 +145,7 @@ impl<'a> Row<'a> {
             !self.skip.get(i).copied().unwrap_or(false),
             "column {key} was not asked for (ReadOptions::columns)"
         );
-        self.values[i].as_deref()
+        self.values.get(i)
     }
 
     /// The value of the column at position `i` of the row's schema (see
@@ -153,7 +153,7 @@ impl<'a> Row<'a> {
     /// name. Panics when `i` is out of range.
     #[inline]
     pub fn get_at(&self, i: usize) -> Option<&'a str> {
-        self.values[i].as_deref()
+        self.values.get(i)
     }
 
     /// The schema this row is read with.
@@ -373,6 +373,64 @@ pub(crate) fn missing_error(path: &Path, schema: &Schema, best: Option<&Header>)
     }
 }
 
+/// The cell values of one row, in schema column order: one text buffer
+/// and where each value lies in it (`None`: absent or empty). Reused from
+/// row to row, so a row costs no allocation.
+#[derive(Debug, Default)]
+pub(crate) struct Values {
+    text: String,
+    spans: Vec<Option<(u32, u32)>>,
+}
+
+impl Values {
+    /// `n` empty columns.
+    pub fn new(n: usize) -> Self {
+        Values {
+            text: String::new(),
+            spans: vec![None; n],
+        }
+    }
+
+    /// Values from one optional cell per column (tests and in-memory
+    /// sources).
+    #[cfg(test)]
+    pub fn from_cells<'s>(cells: impl IntoIterator<Item = Option<&'s str>>) -> Self {
+        let cells: Vec<Option<&str>> = cells.into_iter().collect();
+        let mut v = Values::new(cells.len());
+        for (i, c) in cells.into_iter().enumerate() {
+            if let Some(c) = c {
+                v.set(i, c);
+            }
+        }
+        v
+    }
+
+    /// Every column empty.
+    #[inline]
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.spans.fill(None);
+    }
+
+    #[inline]
+    pub fn set(&mut self, i: usize, value: &str) {
+        let start = self.text.len();
+        self.text.push_str(value);
+        self.spans[i] = Some((start as u32, self.text.len() as u32));
+    }
+
+    #[inline]
+    pub fn is_set(&self, i: usize) -> bool {
+        self.spans[i].is_some()
+    }
+
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let (a, b) = self.spans[i]?;
+        self.text.get(a as usize..b as usize)
+    }
+}
+
 /// Collects the rows of one table: converts cells, records problems and
 /// calls the consumer for every good row. Buffers are reused from row to
 /// row.
@@ -382,8 +440,9 @@ pub(crate) struct Sink<'a> {
     pub problems: Vec<InputProblem>,
     /// Header text per schema column.
     pub headers: Vec<Option<String>>,
-    values: Vec<Option<String>>,
-    spare: Vec<String>,
+    values: Values,
+    /// Conversion buffer.
+    buf: String,
     /// Columns not asked for ([`ReadOptions::columns`]).
     skip: Vec<bool>,
     bad: bool,
@@ -412,8 +471,8 @@ impl<'a> Sink<'a> {
             schema,
             problems: Vec::new(),
             headers: vec![None; schema.columns.len()],
-            values: vec![None; schema.columns.len()],
-            spare: Vec::new(),
+            values: Values::new(schema.columns.len()),
+            buf: String::new(),
             bad: false,
             element: false,
             f,
@@ -441,17 +500,13 @@ impl<'a> Sink<'a> {
 
     /// Starts a new row: every column empty.
     pub fn start_row(&mut self) {
-        for v in self.values.iter_mut() {
-            if let Some(s) = v.take() {
-                self.spare.push(s);
-            }
-        }
+        self.values.clear();
         self.bad = false;
     }
 
     /// Whether schema column `col` already has a value in this row.
     pub fn is_set(&self, col: usize) -> bool {
-        self.values[col].is_some()
+        self.values.is_set(col)
     }
 
     /// Converts one cell of schema column `col`.
@@ -465,19 +520,24 @@ impl<'a> Sink<'a> {
         if self.skip[col] {
             return;
         }
-        let mut buf = self.spare.pop().unwrap_or_default();
-        match cell::convert(self.schema.columns[col].kind, raw, &mut buf) {
-            Ok(cell::Conv::Empty) => self.spare.push(buf),
-            Ok(cell::Conv::Value) => self.values[col] = Some(buf),
-            Ok(cell::Conv::Warn(i)) => {
-                self.values[col] = Some(buf);
-                self.problem(row, Some(col), i.severity, i.code, i.msg);
-            }
-            Err(i) => {
-                self.spare.push(buf);
-                self.problem(row, Some(col), i.severity, i.code, i.msg);
+        let kind = self.schema.columns[col].kind;
+        if let cell::Raw::Str(s) = raw {
+            if cell::plain(kind, s) {
+                self.values.set(col, s);
+                return;
             }
         }
+        let mut buf = std::mem::take(&mut self.buf);
+        match cell::convert(kind, raw, &mut buf) {
+            Ok(cell::Conv::Empty) => {}
+            Ok(cell::Conv::Value) => self.values.set(col, &buf),
+            Ok(cell::Conv::Warn(i)) => {
+                self.values.set(col, &buf);
+                self.problem(row, Some(col), i.severity, i.code, i.msg);
+            }
+            Err(i) => self.problem(row, Some(col), i.severity, i.code, i.msg),
+        }
+        self.buf = buf;
     }
 
     /// Records a problem at `row` and schema column `col` (or the whole
