@@ -16,6 +16,9 @@ pub fn half_width(s: &str) -> String {
 /// whitespace collapsed to one space. Never fuzzy: different letters stay
 /// different.
 pub fn norm(s: &str) -> String {
+    if is_norm(s) {
+        return s.to_string();
+    }
     let h = half_width(s);
     let mut out = String::with_capacity(h.len());
     for w in h.split_whitespace() {

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 
+use rayon::prelude::*;
+
 use crate::finding::{Finding, InputProblem, Severity};
 use crate::idno::{self, IdType};
 use crate::table::Row;
@@ -55,6 +57,17 @@ pub fn fast_norm(s: &str) -> std::borrow::Cow<'_, str> {
 /// 合格/不合格, the graded words 优秀/良好/中等/及格 (pass) and 不及格/差 (fail),
 /// 缺考/违纪 (no pass), 免考. Anything else is `None`.
 pub fn parse_score(s: &str) -> Option<Val> {
+    // the usual whole number, without the float parser
+    let b = s.as_bytes();
+    if (1..=3).contains(&b.len()) && b.iter().all(u8::is_ascii_digit) {
+        let n = b.iter().fold(0u16, |n, c| n * 10 + u16::from(c - b'0'));
+        return (n <= 100).then_some(Val::Num(n * 10));
+    }
+    parse_score_text(s)
+}
+
+/// [`parse_score`] for any text.
+pub(super) fn parse_score_text(s: &str) -> Option<Val> {
     let t = fast_norm(s);
     Some(match t.as_ref() {
         "合格" | "通过" | "及格" | "优秀" | "良好" | "中等" | "优" | "良" | "中" | "pass"
@@ -402,6 +415,15 @@ fn keep_best(list: &mut Vec<Attempt>, a: Attempt) {
     list.push(a);
 }
 
+/// A row of the graduates table: who (by exam number, by ID number in its
+/// 18-digit form) graduated in which major when.
+pub struct GradRow {
+    exam_no: Option<String>,
+    id_no: Option<String>,
+    major: String,
+    when: Option<String>,
+}
+
 /// The candidates and row problems of one chunk of the candidates table,
 /// in file order.
 #[derive(Default)]
@@ -421,6 +443,21 @@ pub struct ScoreChunk {
     pub problems: Vec<InputProblem>,
     /// The notes the attempts' ids refer to.
     pub notes: Notes,
+    /// The previous row's exam number as written and its candidate: a
+    /// candidate's rows usually follow each other.
+    last: (String, Option<u32>),
+}
+
+impl CandChunk {
+    /// A chunk for `bytes` of a candidates file: room for a row per 96
+    /// bytes (reserved, not touched), so the records are not moved as the
+    /// chunk grows.
+    pub fn with_size(bytes: u64) -> Self {
+        CandChunk {
+            cands: Vec::with_capacity((bytes / 96).min(1 << 20) as usize),
+            ..Default::default()
+        }
+    }
 }
 
 impl ScoreChunk {
@@ -431,6 +468,7 @@ impl ScoreChunk {
             attempts: Vec::with_capacity((bytes / 128).min(1 << 22) as usize),
             problems: Vec::new(),
             notes: Notes::default(),
+            last: (String::new(), None),
         }
     }
 
@@ -652,7 +690,16 @@ impl Loaded {
         let Some(exam_no) = row.get_at(k.exam_no) else {
             return;
         };
-        let Some(&ci) = self.by_exam_no.get(fast_norm(exam_no).as_ref()) else {
+        let ci = if out.last.0 == exam_no {
+            out.last.1
+        } else {
+            let ci = self.by_exam_no.get(fast_norm(exam_no).as_ref()).copied();
+            out.last.0.clear();
+            out.last.0.push_str(exam_no);
+            out.last.1 = ci;
+            ci
+        };
+        let Some(ci) = ci else {
             return;
         };
         let c = &self.cands[ci as usize];
@@ -877,45 +924,57 @@ impl Loaded {
         }
     }
 
-    /// Index of candidates by ID number (18-digit form), for the graduates table.
-    pub fn id_index(&self) -> HashMap<String, Vec<u32>> {
-        let mut m: HashMap<String, Vec<u32>> = HashMap::new();
-        for (i, c) in self.cands.iter().enumerate() {
-            if !c.id_no.is_empty() {
+    /// Adds the rows of the graduates table: a row is an earlier
+    /// graduation of the candidate with its exam number and of every
+    /// candidate with its ID number (18-digit form); a candidate matched
+    /// both ways gets the row once. The small table is indexed and the
+    /// candidates are matched against it in parallel.
+    pub fn add_graduates(&mut self, rows: &[GradRow]) {
+        if rows.is_empty() {
+            return;
+        }
+        let mut by_exam: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, r) in rows.iter().enumerate() {
+            if let Some(e) = &r.exam_no {
+                by_exam.entry(e).or_default().push(k);
+            }
+            if let Some(i) = &r.id_no {
+                by_id.entry(i).or_default().push(k);
+            }
+        }
+        // (a repeated exam number was dropped when the candidates were added)
+        self.cands.par_iter_mut().for_each(|c| {
+            let mut hit: Vec<usize> = Vec::new();
+            if let Some(ks) = by_exam.get(c.exam_no.as_str()) {
+                hit.extend(ks);
+            }
+            if !by_id.is_empty() && !c.id_no.is_empty() {
                 let n = idno::normalize(&c.id_no);
                 let n = idno::upgrade15(&n).unwrap_or(n);
-                m.entry(n).or_default().push(i as u32);
-            }
-        }
-        m
-    }
-
-    /// One row of the graduates table.
-    pub fn graduate_row(&mut self, row: &Row<'_>, ids: &HashMap<String, Vec<u32>>) {
-        let major = row.get("major_code").map(norm).unwrap_or_default();
-        let when = row.get("graduated").map(str::to_string);
-        let mut hit: Vec<u32> = Vec::new();
-        if let Some(&ci) = row
-            .get("exam_no")
-            .and_then(|e| self.by_exam_no.get(&norm(e)))
-        {
-            hit.push(ci);
-        }
-        if let Some(id) = row.get("id_no") {
-            let n = idno::normalize(id);
-            let n = idno::upgrade15(&n).unwrap_or(n);
-            if let Some(v) = ids.get(&n) {
-                for &c in v {
-                    if !hit.contains(&c) {
-                        hit.push(c);
-                    }
+                if let Some(ks) = by_id.get(n.as_str()) {
+                    hit.extend(ks);
                 }
             }
-        }
-        for ci in hit {
-            self.cands[ci as usize]
-                .graduated
-                .push((major.clone(), when.clone()));
+            hit.sort_unstable();
+            hit.dedup();
+            for k in hit {
+                c.graduated
+                    .push((rows[k].major.clone(), rows[k].when.clone()));
+            }
+        });
+    }
+
+    /// One row of the graduates table, for [`Loaded::add_graduates`].
+    pub fn graduate_row(row: &Row<'_>) -> GradRow {
+        GradRow {
+            exam_no: row.get("exam_no").map(norm),
+            id_no: row.get("id_no").map(|id| {
+                let n = idno::normalize(id);
+                idno::upgrade15(&n).unwrap_or(n)
+            }),
+            major: row.get("major_code").map(norm).unwrap_or_default(),
+            when: row.get("graduated").map(str::to_string),
         }
     }
 

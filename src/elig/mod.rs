@@ -237,11 +237,13 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         Which::Candidates,
         &table::schemas::CANDIDATES,
         load::CANDIDATE_COLUMNS,
-        |_| load::CandChunk::default(),
+        load::CandChunk::with_size,
         |out, r| ld.candidate_row(&r, out),
     )?;
     problems.extend(p);
-    ld.cands.reserve(chunks.iter().map(|c| c.cands.len()).sum());
+    let n: usize = chunks.iter().map(|c| c.cands.len()).sum();
+    ld.cands.reserve(n);
+    ld.by_exam_no.reserve(n);
     for c in chunks {
         ld.add_candidates(c);
     }
@@ -282,10 +284,11 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         problems.extend(p);
     }
     if src.has(Which::Graduates) {
-        let ids = ld.id_index();
+        let mut rows = Vec::new();
         let p = src.read(Which::Graduates, &table::schemas::GRADUATES, &mut |r| {
-            ld.graduate_row(&r, &ids)
+            rows.push(load::Loaded::graduate_row(&r))
         })?;
+        ld.add_graduates(&rows);
         problems.extend(p);
     }
     if src.has(Which::Certificates) {

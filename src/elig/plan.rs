@@ -110,6 +110,22 @@ pub type CourseMap = HashMap<u32, Course, FastHash>;
 pub struct Interner {
     map: HashMap<String, u32, FastHash>,
     codes: Vec<String>,
+    /// The ids of the usual five-digit codes, by value (`NONE`: not
+    /// interned): a look-up without hashing, for every score row.
+    digits: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// The value of a five-digit code.
+#[inline]
+fn five_digits(code: &str) -> Option<usize> {
+    let b = code.as_bytes();
+    if b.len() == 5 && b.iter().all(u8::is_ascii_digit) {
+        Some(b.iter().fold(0, |n, c| n * 10 + usize::from(c - b'0')))
+    } else {
+        None
+    }
 }
 
 impl Interner {
@@ -120,10 +136,20 @@ impl Interner {
         let i = self.codes.len() as u32;
         self.codes.push(code.to_string());
         self.map.insert(code.to_string(), i);
+        if let Some(n) = five_digits(code) {
+            if self.digits.is_empty() {
+                self.digits = vec![NONE; 100_000];
+            }
+            self.digits[n] = i;
+        }
         i
     }
+    #[inline]
     pub fn get(&self, code: &str) -> Option<u32> {
-        self.map.get(code).copied()
+        match five_digits(code) {
+            Some(n) => self.digits.get(n).copied().filter(|&i| i != NONE),
+            None => self.map.get(code).copied(),
+        }
     }
     pub fn code(&self, id: u32) -> &str {
         &self.codes[id as usize]

@@ -1134,6 +1134,14 @@ fn output_order_is_candidates_file_order() {
 #[test]
 fn score_and_date_parsers() {
     assert_eq!(parse_score("85"), Some(Val::Num(850)));
+    // the whole-number shortcut reads like the general path
+    for n in 0..1000 {
+        for t in [format!("{n}"), format!("{n:02}"), format!("{n:03}")] {
+            assert_eq!(parse_score(&t), super::load::parse_score_text(&t), "{t}");
+        }
+    }
+    assert_eq!(parse_score("100"), Some(Val::Num(1000)));
+    assert_eq!(parse_score("101"), None);
     assert_eq!(parse_score("59.5分"), Some(Val::Num(595)));
     assert_eq!(parse_score("良好"), Some(Val::Pass));
     assert_eq!(parse_score("不及格"), Some(Val::Fail));
