@@ -98,6 +98,14 @@ impl Finding {
 /// audited candidates, which as JSON trees would need half a gigabyte).
 pub trait LazyJson: std::fmt::Debug + Send + Sync {
     fn to_value(&self) -> Value;
+
+    /// Appends the value as pretty JSON nested `level` deep (see
+    /// [`pretty_at`]); the same bytes as the pretty form of
+    /// [`LazyJson::to_value`], which an implementation may write without
+    /// building the tree.
+    fn write_json(&self, level: usize, out: &mut Vec<u8>) -> std::io::Result<()> {
+        pretty_at(&self.to_value(), level, out)
+    }
 }
 
 /// A shared [`LazyJson`] value; equal when their JSON is equal.
@@ -349,45 +357,114 @@ impl Report {
         w.write_all(b"{\n  \"command\": ")?;
         serde_json::to_writer(&mut w, self.command)?;
         w.write_all(b",\n  \"summary\": ")?;
-        let (mut buf, mut scratch) = (Vec::new(), Vec::new());
-        pretty_at(&self.summary(), 2, &mut buf, &mut scratch)?;
+        let mut buf = Vec::new();
+        pretty_at(&self.summary(), 1, &mut buf)?;
         w.write_all(&buf)?;
         w.write_all(b",\n  \"results\": ")?;
-        write_array(&mut w, &self.results, |i, out, scratch| {
-            pretty_at(&ItemJson(i, lang), 4, out, scratch)
-        })?;
+        write_array(&mut w, &self.results, |i, out| write_item(i, lang, 2, out))?;
         w.write_all(b",\n  \"input_errors\": ")?;
-        write_array(&mut w, &self.input_errors, |p, out, scratch| {
-            pretty_at(&p.to_json(lang), 4, out, scratch)
+        write_array(&mut w, &self.input_errors, |p, out| {
+            pretty_at(&p.to_json(lang), 2, out)
         })?;
         w.write_all(b"\n}")?;
         Ok(())
     }
 }
 
-/// Appends `v` as pretty JSON whose lines after the first are indented by
-/// `indent` more spaces (JSON text has no raw line break inside a string,
-/// so every `\n` is a line of the layout). `scratch` is a reused buffer.
-fn pretty_at<T: Serialize + ?Sized>(
+/// Appends `v` as pretty JSON (two spaces a level) for a place `level`
+/// levels deep: the first line goes where the output is, the lines after
+/// it are indented as if the value were nested that deep — the bytes
+/// `serde_json::to_writer_pretty` writes for the enclosing document.
+pub(crate) fn pretty_at<T: Serialize + ?Sized>(
     v: &T,
-    indent: usize,
+    level: usize,
     out: &mut Vec<u8>,
-    scratch: &mut Vec<u8>,
 ) -> std::io::Result<()> {
-    if indent == 0 {
-        return Ok(serde_json::to_writer_pretty(&mut *out, v)?);
+    let mut ser = serde_json::Serializer::with_formatter(
+        out,
+        Nested {
+            level,
+            has_value: false,
+        },
+    );
+    Ok(v.serialize(&mut ser)?)
+}
+
+/// serde_json's `PrettyFormatter` (two-space indent) starting `level`
+/// levels deep.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        indent(w, self.level)
     }
-    scratch.clear();
-    serde_json::to_writer_pretty(&mut *scratch, v)?;
-    out.reserve(scratch.len() + scratch.len() / 8);
-    for (k, line) in scratch.split(|&b| b == b'\n').enumerate() {
-        if k > 0 {
-            out.push(b'\n');
-            out.resize(out.len() + indent, b' ');
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            indent(w, self.level)?;
         }
-        out.extend_from_slice(line);
+        w.write_all(c)
+    }
+}
+
+fn indent<W: ?Sized + std::io::Write>(w: &mut W, level: usize) -> std::io::Result<()> {
+    const SPACES: &[u8] = &[b' '; 64];
+    let mut n = level * 2;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        w.write_all(&SPACES[..k])?;
+        n -= k;
     }
     Ok(())
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Writes `items` as the elements of a pretty JSON array nested in the
@@ -396,14 +473,13 @@ fn pretty_at<T: Serialize + ?Sized>(
 fn write_array<T: Sync, W: std::io::Write>(
     w: &mut W,
     items: &[T],
-    each: impl Fn(&T, &mut Vec<u8>, &mut Vec<u8>) -> std::io::Result<()> + Sync,
+    each: impl Fn(&T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<()> {
     if items.is_empty() {
         return w.write_all(b"[]");
     }
     w.write_all(b"[")?;
     crate::output::write_batched(w, items, |first, task, out| {
-        let mut scratch = Vec::new();
         for (k, it) in task.iter().enumerate() {
             // the first element has no comma before it
             out.extend_from_slice(if first + k == 0 {
@@ -411,43 +487,55 @@ fn write_array<T: Sync, W: std::io::Write>(
             } else {
                 b",\n    "
             });
-            each(it, out, &mut scratch)?;
+            each(it, out)?;
         }
         Ok(())
     })?;
     w.write_all(b"\n  ]")
 }
 
-/// An item as JSON, serialised from the item itself (the same object as
-/// [`Item::to_json`], without copying its values).
-struct ItemJson<'a>(&'a Item, Lang);
-
-impl Serialize for ItemJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let it = self.0;
-        let names = || it.keys.iter().map(|(k, _)| *k).chain(it.extra_names());
-        let clash = names()
-            .enumerate()
-            .any(|(i, k)| k == "verdict" || k == "findings" || names().skip(i + 1).any(|o| o == k));
-        if clash {
-            // a repeated name: the map form decides which value stays where
-            return it.to_json(self.1).serialize(s);
-        }
-        let mut m = s.serialize_map(Some(it.keys.len() + 2 + it.extra.len() + it.lazy.len()))?;
-        for (k, v) in &it.keys {
-            m.serialize_entry(k, v)?;
-        }
-        m.serialize_entry("verdict", it.verdict)?;
-        m.serialize_entry("findings", &FindingsJson(&it.findings, self.1))?;
-        for (k, v) in &it.extra {
-            m.serialize_entry(k, v)?;
-        }
-        for (k, v) in &it.lazy {
-            m.serialize_entry(k, &v.0.to_value())?;
-        }
-        m.end()
+/// Appends item `it` as pretty JSON `level` deep: the object of
+/// [`Item::to_json`], written from the item itself (lazy values write
+/// themselves, [`LazyJson::write_json`]).
+fn write_item(it: &Item, lang: Lang, level: usize, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let names = || it.keys.iter().map(|(k, _)| *k).chain(it.extra_names());
+    let clash = names()
+        .enumerate()
+        .any(|(i, k)| k == "verdict" || k == "findings" || names().skip(i + 1).any(|o| o == k));
+    if clash {
+        // a repeated name: the map form decides which value stays where
+        return pretty_at(&it.to_json(lang), level, out);
     }
+    let mut first = true;
+    let mut key = |out: &mut Vec<u8>, k: &str| -> std::io::Result<()> {
+        out.extend_from_slice(if first { b"\n" } else { b",\n" });
+        first = false;
+        indent(out, level + 1)?;
+        serde_json::to_writer(&mut *out, k)?;
+        out.extend_from_slice(b": ");
+        Ok(())
+    };
+    out.push(b'{');
+    for (k, v) in &it.keys {
+        key(out, k)?;
+        pretty_at(v, level + 1, out)?;
+    }
+    key(out, "verdict")?;
+    pretty_at(it.verdict, level + 1, out)?;
+    key(out, "findings")?;
+    pretty_at(&FindingsJson(&it.findings, lang), level + 1, out)?;
+    for (k, v) in &it.extra {
+        key(out, k)?;
+        pretty_at(v, level + 1, out)?;
+    }
+    for (k, v) in &it.lazy {
+        key(out, k)?;
+        v.0.write_json(level + 1, out)?;
+    }
+    out.push(b'\n');
+    indent(out, level)?;
+    out.push(b'}');
+    Ok(())
 }
 
 struct FindingsJson<'a>(&'a [Finding], Lang);

@@ -291,10 +291,6 @@ fn cname(plan: &Plan, plans: &Plans, id: u32) -> String {
     }
 }
 
-pub(super) fn course_json(plan: &Plan, plans: &Plans, id: u32) -> Value {
-    json!({"code": plans.courses.code(id), "name": plan.course_name(id), "credits": plan.credits(id)})
-}
-
 pub(super) fn f1(x: f64) -> Value {
     let r = (x * 10.0).round() / 10.0;
     if (r - r.round()).abs() < EPS {
