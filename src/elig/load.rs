@@ -182,7 +182,7 @@ pub fn parse_date(s: &str) -> Option<DateRange> {
 }
 
 /// One kept score record.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Attempt {
     /// The plan course it counts for (for a substitution: the replaced course).
     pub course: u32,
@@ -844,24 +844,52 @@ impl Loaded {
 
     /// Adds the chunks' attempts, in file order, keeping the best plain
     /// attempt per course as one reader would.
-    pub fn add_scores(&mut self, chunks: Vec<ScoreChunk>) {
-        // room for every candidate's attempts at once
-        let mut count = vec![0u32; self.cands.len()];
-        for c in &chunks {
-            for (ci, _) in &c.attempts {
-                count[*ci as usize] += 1;
+    pub fn add_scores(&mut self, mut chunks: Vec<ScoreChunk>) {
+        // the notes into one table, in file order
+        for chunk in &mut chunks {
+            if !chunk.notes.list.is_empty() {
+                for (_, a) in &mut chunk.attempts {
+                    a.note = self.notes.intern(chunk.notes.get(a.note).map(Box::from));
+                }
             }
+            self.problems.append(&mut chunk.problems);
         }
-        for (c, n) in self.cands.iter_mut().zip(count) {
-            c.attempts.reserve_exact(n as usize);
-        }
-        for chunk in chunks {
-            for (ci, mut a) in chunk.attempts {
-                a.note = self.notes.intern(chunk.notes.get(a.note).map(Box::from));
-                keep_best(&mut self.cands[ci as usize].attempts, a);
-            }
-            self.problems.extend(chunk.problems);
-        }
+        // each thread takes a range of candidates and their attempts from
+        // every chunk, in file order
+        let size = self
+            .cands
+            .len()
+            .div_ceil(rayon::current_num_threads())
+            .max(1);
+        let chunks = &chunks;
+        self.cands
+            .par_chunks_mut(size)
+            .enumerate()
+            .for_each(|(k, part)| {
+                let lo = k * size;
+                let n = part.len();
+                // room for every candidate's attempts at once
+                let mut count = vec![0u32; n];
+                for c in chunks {
+                    for &(ci, _) in &c.attempts {
+                        let i = (ci as usize).wrapping_sub(lo);
+                        if i < n {
+                            count[i] += 1;
+                        }
+                    }
+                }
+                for (c, k) in part.iter_mut().zip(count) {
+                    c.attempts.reserve_exact(k as usize);
+                }
+                for c in chunks {
+                    for &(ci, a) in &c.attempts {
+                        let i = (ci as usize).wrapping_sub(lo);
+                        if i < n {
+                            keep_best(&mut part[i].attempts, a);
+                        }
+                    }
+                }
+            });
     }
 
     /// One row of the violations table.

@@ -355,31 +355,39 @@ fn plain_rows<R: Read>(
         let block = &buf[..complete];
         // one UTF-8 check for the block (it ends at a line break); per line
         // only when it fails
-        let valid = std::str::from_utf8(block).ok();
-        let mut at = 0;
-        while at < complete {
-            let start = at;
-            let stop = memchr::memchr(b'\n', &block[at..]).map_or(complete, |i| at + i);
-            let text = &block[start..stop];
+        let valid = simdutf8::basic::from_utf8(block).ok();
+        let mut start = 0;
+        let mut deliver = |start: usize, stop: usize, ends: &mut Vec<usize>| {
             line += 1;
-            at = stop + 1;
-            if text.is_empty() {
-                continue;
+            if start == stop {
+                return;
             }
-            ends.clear();
-            ends.extend(memchr::memchr_iter(delim, text));
-            ends.push(text.len());
-            let text_str = match valid {
-                // cut at ASCII bytes: char boundaries
-                Some(v) => v.get(start..stop),
-                None => std::str::from_utf8(text).ok(),
-            };
+            let text = &block[start..stop];
+            ends.push(stop - start);
             let fields = Split {
                 line: text,
-                text: text_str,
-                ends: &ends,
+                text: match valid {
+                    // cut at ASCII bytes: char boundaries
+                    Some(v) => v.get(start..stop),
+                    None => std::str::from_utf8(text).ok(),
+                },
+                ends,
             };
             record(sink, &fields, line, layout, &enc);
+            ends.clear();
+        };
+        // one pass over the block for line breaks and delimiters
+        for i in memchr::memchr2_iter(delim, b'\n', block) {
+            if block[i] == b'\n' {
+                deliver(start, i, &mut ends);
+                start = i + 1;
+            } else {
+                ends.push(i - start);
+            }
+        }
+        if start < complete {
+            // the last line of the stream, without a line break
+            deliver(start, complete, &mut ends);
         }
         buf.copy_within(complete..filled, 0);
         have = filled - complete;
