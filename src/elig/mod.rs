@@ -104,6 +104,10 @@ pub(crate) trait Source: Sync {
     fn file(&self, _w: Which) -> Option<(&Path, &ReadOptions)> {
         None
     }
+    /// How a file is cut for reading on several threads.
+    fn tuning(&self) -> table::Tuning {
+        table::Tuning::default()
+    }
     /// The plans when given in the JSON plan form.
     fn plans_json(&self) -> Result<Option<plan::Plans>>;
     fn prereq(&self) -> Result<Option<HashMap<String, PrereqResult>>>;
@@ -187,7 +191,7 @@ where
                 columns: Some(columns),
                 ..opts.clone()
             };
-            table::read_parallel(path, schema, &opts, init, f)
+            table::read_parallel_tuned(path, schema, &opts, src.tuning(), init, f)
         }
         None => {
             let mut state = init(0);

@@ -1441,3 +1441,131 @@ proptest::proptest! {
         proptest::prop_assert_eq!(fast, crate::text::norm(&s));
     }
 }
+
+/// Reads the files of an [`EligInputs`] in small chunks on several threads.
+struct Chunked<'a>(Files<'a>);
+
+impl Source for Chunked<'_> {
+    fn has(&self, w: Which) -> bool {
+        self.0.has(w)
+    }
+    fn read(
+        &self,
+        w: Which,
+        schema: &Schema,
+        f: &mut dyn FnMut(Row<'_>),
+    ) -> Result<Vec<InputProblem>> {
+        self.0.read(w, schema, f)
+    }
+    fn file(&self, w: Which) -> Option<(&Path, &ReadOptions)> {
+        self.0.file(w)
+    }
+    fn tuning(&self) -> table::Tuning {
+        table::Tuning {
+            min_size: 0,
+            chunk: 1500,
+            block: 200,
+        }
+    }
+    fn plans_json(&self) -> Result<Option<plan::Plans>> {
+        self.0.plans_json()
+    }
+    fn prereq(&self) -> Result<Option<HashMap<String, PrereqResult>>> {
+        self.0.prereq()
+    }
+}
+
+#[test]
+fn audit_of_chunked_files_equals_one_reader() {
+    // 120 candidates; their score rows partly together, partly scattered
+    // over the file (so repeated attempts meet within a chunk and across
+    // chunks), with notes (practicals elsewhere, substitutions), bad rows
+    let dir = tempfile::tempdir().unwrap();
+    let mut cands = vec![CAND_HDR.to_string()];
+    let mut together = Vec::new();
+    let mut scattered = Vec::new();
+    for i in 0..120 {
+        let e = format!("0101{i:08}");
+        let major = if i % 3 == 0 {
+            ("B200", "汉语言文学", "本科", "10558", "非相关专业")
+        } else {
+            ("A100", "会计", "专科", "10561", "")
+        };
+        cands.push(cand(
+            &e, ID1, major.0, major.1, major.2, major.3, major.4, "合格",
+        ));
+        let rows = [
+            format!("{e},00041,{},,,,,,", 40 + i % 30),
+            format!("{e},00041,{},,,,,,", 50 + i % 20),
+            format!("{e},00043,合格,,,,,,"),
+            format!("{e},00012,{},,,,,,", 55 + i % 10),
+            format!(
+                "{e},00155,良好,实践,A100,{},,",
+                if i % 7 == 0 { "10999" } else { "10561" }
+            ),
+            format!("{e},00054,70,,,,,,"),
+            format!("{e},00065,75,,,,,,"),
+            format!(
+                "{e},00058,{},,,,,,",
+                if i % 11 == 0 { "七十" } else { "80" }
+            ),
+            format!("{e},00037,{},,,,,,", 58 + i % 5),
+            format!("{e},00529,免考,免考,,,2022-0{}-10,,", 3 + i % 4),
+            format!("{e},00099,85,替代,,,2021-01-01,,00530"),
+            format!("{e},00530,59.5,,,,,,"),
+            format!("{e},09999,90,,,,,,"),
+        ];
+        for (k, r) in rows.into_iter().enumerate() {
+            if (i + k) % 4 == 0 {
+                scattered.push(r);
+            } else {
+                together.push(r);
+            }
+        }
+    }
+    // scattered rows go in reverse, far from their candidate's other rows
+    scattered.reverse();
+    let mut scores = vec![SCORE_HDR.to_string()];
+    for (k, r) in together.into_iter().enumerate() {
+        scores.push(r);
+        if k % 5 == 0 {
+            if let Some(s) = scattered.pop() {
+                scores.push(s);
+            }
+        }
+    }
+    scores.extend(scattered);
+    let w = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let inputs = EligInputs {
+        candidates: w("candidates.csv", &cands.join("\n")),
+        scores: w("scores.csv", &scores.join("\r\n")),
+        plans: w("plans.csv", PLAN),
+        violations: None,
+        graduates: Some(w(
+            "graduates.csv",
+            &format!("准考证号,证件号码,专业代码,毕业年月\n010100000003,,A100,2019-06\n,{ID1},B200,2018-12"),
+        )),
+        certificates: None,
+        prereq: None,
+        read: Default::default(),
+    };
+    let (p, o) = (pol("guangdong"), opts("2022-06", "2022-06-10"));
+    let one = run(&Files(&inputs), &p, &o).unwrap();
+    assert_eq!(one.results.len(), 120);
+    assert!(!one.input_errors.is_empty());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let chunked = pool.install(|| run(&Chunked(Files(&inputs)), &p, &o).unwrap());
+    let json = |r: &Report| {
+        let mut v = Vec::new();
+        r.write_json_pretty(crate::Lang::En, &mut v).unwrap();
+        String::from_utf8(v).unwrap()
+    };
+    assert_eq!(json(&chunked), json(&one));
+}

@@ -24,6 +24,7 @@ mod json;
 mod msg;
 pub use cell::parse_date;
 pub use decode::parse_encoding;
+pub(crate) use delimited::Tuning;
 pub use msg::TableMsg;
 
 pub mod schemas;
