@@ -549,7 +549,10 @@ where
     else {
         return Ok(None);
     };
-    let n = (size / tuning.chunk.max(1)).clamp(2, 256) as usize;
+    // at least a few chunks a thread, so that the threads finish together
+    let n = (size / tuning.chunk.max(1))
+        .max(4 * threads as u64)
+        .clamp(2, 256) as usize;
     let Some(spans) = plan_spans(path, size, n)? else {
         return Ok(None);
     };
@@ -564,12 +567,21 @@ where
             let mut state = init(span.end - span.start);
             let mut cb = |r: Row<'_>| f(&mut state, r);
             let mut sink = Sink::new(path, schema, opts, &mut cb);
-            let mut rec = csv::ByteRecord::new();
             if k == 0 {
-                let dec = decoded(path, detect::open(path)?.take(span.end), opts)?;
-                let mut rdr = csv_reader(dec, delim);
-                let layout = find_header(&mut sink, &mut rdr, &mut rec)?;
-                data_rows(&mut sink, &mut rdr, &mut rec, &layout, 0, delim)?;
+                // the header (and its warnings) as before, then the rows
+                // after it like any chunk: the same decoded stream again,
+                // with the header's bytes skipped and their lines counted
+                let open = || decoded(path, detect::open(path)?.take(span.end), opts);
+                let mut rdr = csv_reader(open()?, delim);
+                let layout = find_header(&mut sink, &mut rdr, &mut csv::ByteRecord::new())?;
+                let mut dec = open()?;
+                let mut head = Vec::new();
+                (&mut dec)
+                    .take(header_end)
+                    .read_to_end(&mut head)
+                    .map_err(|e| Error::io(path, e))?;
+                let base = memchr::memchr_iter(b'\n', &head).count();
+                plain_rows(&mut sink, dec, &layout, base, delim, tuning.block)?;
             } else {
                 let mut file = detect::open(path)?;
                 file.seek(SeekFrom::Start(span.start))
