@@ -311,82 +311,70 @@ impl std::hash::Hasher for FxHasher {
 /// `BuildHasher` of [`FxHasher`].
 pub type FastHash = std::hash::BuildHasherDefault<FxHasher>;
 
-/// The candidates columns the audit uses (others, e.g. 出生日期, are not
-/// read: a bad value there does not cost the candidate's row).
-pub const CANDIDATE_COLUMNS: &[&str] = &[
-    "exam_no",
-    "name",
-    "id_type",
-    "id_no",
-    "major_code",
-    "major_name",
-    "level",
-    "school",
-    "additional_type",
-    "conduct",
-];
+/// A struct of the positions of some columns in a table schema (one field
+/// per column key), resolved once per chunk instead of by name on each of
+/// millions of rows, and the list of its keys.
+macro_rules! columns {
+    ($(#[$m:meta])* $name:ident { $($f:ident),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug)]
+        struct $name {
+            $($f: usize),*
+        }
 
-/// The scores columns the audit uses (not 课程名称, 考试年月).
-pub const SCORE_COLUMNS: &[&str] = &[
-    "exam_no",
-    "score",
-    "kind",
-    "course_code",
-    "replaces",
-    "approved_date",
-    "archived",
-    "major_code",
-    "school",
-    "certificate",
-];
+        impl $name {
+            const KEYS: &'static [&'static str] = &[$(stringify!($f)),*];
 
-/// Positions of the scores columns the loader reads, resolved once per
-/// schema instead of by name on each of millions of rows.
-#[derive(Clone)]
-struct ScoreCols {
-    exam_no: usize,
-    score: usize,
-    kind: usize,
-    course_code: usize,
-    replaces: usize,
-    approved_date: usize,
-    archived: usize,
-    major_code: usize,
-    school: usize,
-    certificate: usize,
+            fn new(s: &crate::table::Schema) -> Self {
+                let i = |k: &str| {
+                    s.index(k)
+                        .unwrap_or_else(|| panic!("column {k} not in schema {}", s.name))
+                };
+                $name {
+                    $($f: i(stringify!($f))),*
+                }
+            }
+        }
+    };
 }
 
-impl ScoreCols {
-    fn new(s: &crate::table::Schema) -> Self {
-        let i = |k: &str| {
-            s.index(k)
-                .unwrap_or_else(|| panic!("column {k} not in schema {}", s.name))
-        };
-        ScoreCols {
-            exam_no: i("exam_no"),
-            score: i("score"),
-            kind: i("kind"),
-            course_code: i("course_code"),
-            replaces: i("replaces"),
-            approved_date: i("approved_date"),
-            archived: i("archived"),
-            major_code: i("major_code"),
-            school: i("school"),
-            certificate: i("certificate"),
-        }
+columns!(
+    /// The candidates columns the audit uses (others, e.g. 出生日期, are
+    /// not read: a bad value there does not cost the candidate's row).
+    CandCols {
+        exam_no,
+        name,
+        id_type,
+        id_no,
+        major_code,
+        major_name,
+        level,
+        school,
+        additional_type,
+        conduct,
     }
+);
 
-    /// The positions for `row`'s schema (cached for the scores schema).
-    fn of(row: &Row<'_>) -> std::borrow::Cow<'static, ScoreCols> {
-        static SCORES: std::sync::OnceLock<ScoreCols> = std::sync::OnceLock::new();
-        let schema = row.schema();
-        if std::ptr::eq(schema, &crate::table::schemas::SCORES) {
-            std::borrow::Cow::Borrowed(SCORES.get_or_init(|| ScoreCols::new(schema)))
-        } else {
-            std::borrow::Cow::Owned(ScoreCols::new(schema))
-        }
+columns!(
+    /// The scores columns the audit uses (not 课程名称, 考试年月).
+    ScoreCols {
+        exam_no,
+        score,
+        kind,
+        course_code,
+        replaces,
+        approved_date,
+        archived,
+        major_code,
+        school,
+        certificate,
     }
-}
+);
+
+/// The candidates columns the audit reads.
+pub const CANDIDATE_COLUMNS: &[&str] = CandCols::KEYS;
+/// The scores columns the audit reads.
+pub const SCORE_COLUMNS: &[&str] = ScoreCols::KEYS;
 
 /// Whether `a` and `b` are attempts of one course that only the better one
 /// of should be kept (plain exam, practical or thesis results recorded
@@ -433,6 +421,7 @@ pub struct CandChunk {
     pub problems: Vec<InputProblem>,
     /// The problem a repeated exam number gets (file and column filled in).
     duplicate: Option<InputProblem>,
+    cols: Option<CandCols>,
 }
 
 /// The attempts and row problems of one chunk of the scores table, in
@@ -446,6 +435,7 @@ pub struct ScoreChunk {
     /// The previous row's exam number as written and its candidate: a
     /// candidate's rows usually follow each other.
     last: (String, Option<u32>),
+    cols: Option<ScoreCols>,
 }
 
 impl CandChunk {
@@ -469,6 +459,7 @@ impl ScoreChunk {
             problems: Vec::new(),
             notes: Notes::default(),
             last: (String::new(), None),
+            cols: None,
         }
     }
 
@@ -531,7 +522,8 @@ impl Loaded {
 
     /// One row of the candidates table.
     pub fn candidate_row(&self, row: &Row<'_>, out: &mut CandChunk) {
-        let Some(exam_no) = row.get("exam_no").map(norm).filter(|s| !s.is_empty()) else {
+        let k = *out.cols.get_or_insert_with(|| CandCols::new(row.schema()));
+        let Some(exam_no) = row.get_at(k.exam_no).map(norm).filter(|s| !s.is_empty()) else {
             out.problems.push(row.problem(
                 "exam_no",
                 Severity::Error,
@@ -552,18 +544,18 @@ impl Loaded {
                 },
             ));
         }
-        let g = |k: &str| row.get(k).map(norm).unwrap_or_default();
+        let g = |i: usize| row.get_at(i).map(norm).unwrap_or_default();
         let mut c = Cand {
             exam_no: exam_no.clone(),
-            name: g("name"),
-            id_type: IdTypeOpt(IdType::parse(row.get("id_type"))),
-            id_no: g("id_no"),
-            major_code: g("major_code"),
-            major_name: g("major_name"),
-            level_text: g("level"),
-            school: g("school"),
-            additional_type: g("additional_type"),
-            conduct: g("conduct"),
+            name: g(k.name),
+            id_type: IdTypeOpt(IdType::parse(row.get_at(k.id_type))),
+            id_no: g(k.id_no),
+            major_code: g(k.major_code),
+            major_name: g(k.major_name),
+            level_text: g(k.level),
+            school: g(k.school),
+            additional_type: g(k.additional_type),
+            conduct: g(k.conduct),
             ..Default::default()
         };
         c.level = Level::parse(&c.level_text);
@@ -686,7 +678,7 @@ impl Loaded {
         cert_ok: &(dyn Fn(&str, &str) -> bool + Sync),
         out: &mut ScoreChunk,
     ) {
-        let k = ScoreCols::of(row);
+        let k = *out.cols.get_or_insert_with(|| ScoreCols::new(row.schema()));
         let Some(exam_no) = row.get_at(k.exam_no) else {
             return;
         };

@@ -245,7 +245,7 @@ impl Plan {
 pub struct Plans {
     pub courses: Interner,
     pub plans: Vec<Plan>,
-    pub by_major: HashMap<String, usize>,
+    pub by_major: HashMap<String, usize, FastHash>,
 }
 
 impl Plans {
