@@ -11,12 +11,13 @@
 //!  "input_errors": [{"file", "row", "column", "severity", "code", "message"}]}
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use crate::hash::FastHash;
 use crate::msg::{Lang, Msg};
 
 /// How serious a finding is.
@@ -306,19 +307,35 @@ impl Report {
     /// Items per verdict, and items per finding code (an item with two
     /// findings of one code counts once).
     pub fn counts(&self) -> (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>) {
-        let mut verdicts: BTreeMap<&'static str, usize> = BTreeMap::new();
-        let mut codes: BTreeMap<&'static str, usize> = BTreeMap::new();
-        for it in &self.results {
-            *verdicts.entry(it.verdict).or_default() += 1;
-            let mut seen: Vec<&str> = Vec::new();
-            for f in &it.findings {
-                if !seen.contains(&f.code) {
-                    seen.push(f.code);
-                    *codes.entry(f.code).or_default() += 1;
+        use rayon::prelude::*;
+        type Counts = (
+            HashMap<&'static str, usize, FastHash>,
+            HashMap<&'static str, usize, FastHash>,
+        );
+        // counted on all threads, a part each, then added up
+        let (verdicts, codes) = self
+            .results
+            .par_iter()
+            .with_min_len(1024)
+            .fold(Counts::default, |(mut verdicts, mut codes), it| {
+                *verdicts.entry(it.verdict).or_default() += 1;
+                for (i, f) in it.findings.iter().enumerate() {
+                    if !it.findings[..i].iter().any(|g| g.code == f.code) {
+                        *codes.entry(f.code).or_default() += 1;
+                    }
                 }
-            }
-        }
-        (verdicts, codes)
+                (verdicts, codes)
+            })
+            .reduce(Counts::default, |(mut v1, mut c1), (v2, c2)| {
+                for (k, n) in v2 {
+                    *v1.entry(k).or_default() += n;
+                }
+                for (k, n) in c2 {
+                    *c1.entry(k).or_default() += n;
+                }
+                (v1, c1)
+            });
+        (verdicts.into_iter().collect(), codes.into_iter().collect())
     }
 
     pub fn summary(&self) -> Value {
@@ -361,9 +378,11 @@ impl Report {
         pretty_at(&self.summary(), 1, &mut buf)?;
         w.write_all(&buf)?;
         w.write_all(b",\n  \"results\": ")?;
-        write_array(&mut w, &self.results, |i, out| write_item(i, lang, 2, out))?;
+        write_array(&mut w, &self.results, |i, out, clash| {
+            write_item(i, lang, 2, out, clash)
+        })?;
         w.write_all(b",\n  \"input_errors\": ")?;
-        write_array(&mut w, &self.input_errors, |p, out| {
+        write_array(&mut w, &self.input_errors, |p, out, _| {
             pretty_at(&p.to_json(lang), 2, out)
         })?;
         w.write_all(b"\n}")?;
@@ -473,13 +492,14 @@ impl serde_json::ser::Formatter for Nested {
 fn write_array<T: Sync, W: std::io::Write>(
     w: &mut W,
     items: &[T],
-    each: impl Fn(&T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
+    each: impl Fn(&T, &mut Vec<u8>, &mut ClashCache) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<()> {
     if items.is_empty() {
         return w.write_all(b"[]");
     }
     w.write_all(b"[")?;
     crate::output::write_batched(w, items, |first, task, out| {
+        let mut clash = ClashCache::default();
         for (k, it) in task.iter().enumerate() {
             // the first element has no comma before it
             out.extend_from_slice(if first + k == 0 {
@@ -487,7 +507,7 @@ fn write_array<T: Sync, W: std::io::Write>(
             } else {
                 b",\n    "
             });
-            each(it, out)?;
+            each(it, out, &mut clash)?;
         }
         Ok(())
     })?;
@@ -497,12 +517,14 @@ fn write_array<T: Sync, W: std::io::Write>(
 /// Appends item `it` as pretty JSON `level` deep: the object of
 /// [`Item::to_json`], written from the item itself (lazy values write
 /// themselves, [`LazyJson::write_json`]).
-fn write_item(it: &Item, lang: Lang, level: usize, out: &mut Vec<u8>) -> std::io::Result<()> {
-    let names = || it.keys.iter().map(|(k, _)| *k).chain(it.extra_names());
-    let clash = names()
-        .enumerate()
-        .any(|(i, k)| k == "verdict" || k == "findings" || names().skip(i + 1).any(|o| o == k));
-    if clash {
+fn write_item(
+    it: &Item,
+    lang: Lang,
+    level: usize,
+    out: &mut Vec<u8>,
+    clash: &mut ClashCache,
+) -> std::io::Result<()> {
+    if clash.check(it) {
         // a repeated name: the map form decides which value stays where
         return pretty_at(&it.to_json(lang), level, out);
     }
@@ -536,6 +558,31 @@ fn write_item(it: &Item, lang: Lang, level: usize, out: &mut Vec<u8>) -> std::io
     indent(out, level)?;
     out.push(b'}');
     Ok(())
+}
+
+/// Whether an item repeats a field name (or uses `verdict`/`findings`),
+/// remembered for the last list of names: the items of a report usually
+/// have the same fields, named by the same static strings.
+#[derive(Default)]
+struct ClashCache {
+    names: Vec<(usize, usize)>,
+    clash: bool,
+}
+
+impl ClashCache {
+    fn check(&mut self, it: &Item) -> bool {
+        let names = || it.keys.iter().map(|(k, _)| *k).chain(it.extra_names());
+        let id = |k: &'static str| (k.as_ptr() as usize, k.len());
+        if names().map(id).eq(self.names.iter().copied()) {
+            return self.clash;
+        }
+        self.names.clear();
+        self.names.extend(names().map(id));
+        self.clash = names()
+            .enumerate()
+            .any(|(i, k)| k == "verdict" || k == "findings" || names().skip(i + 1).any(|o| o == k));
+        self.clash
+    }
 }
 
 struct FindingsJson<'a>(&'a [Finding], Lang);

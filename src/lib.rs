@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod finding;
+pub mod hash;
 pub mod idno;
 pub mod msg;
 pub mod output;
