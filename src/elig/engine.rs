@@ -845,7 +845,7 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
 
     // ---- elig.prior_education (bachelor)
     if level == Some(Level::Benke) {
-        match ctx.prereq.and_then(|m| m.get(&c.exam_no)) {
+        match ctx.prereq.and_then(|m| m.get(&*c.exam_no)) {
             Some(r) => match r.verdict.as_str() {
                 "verified" => {}
                 "rejected" => f.push(
@@ -917,7 +917,7 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
         "eligible"
     };
     let mut item = Item::new(verdict, verdict == "eligible")
-        .key("exam_no", c.exam_no.clone())
+        .key("exam_no", &*c.exam_no)
         .key("name", c.name.clone());
     item.findings = findings;
     item.extra.push(("major_code", json!(c.major_code)));

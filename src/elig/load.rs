@@ -244,7 +244,8 @@ pub struct Cert {
 /// A candidate and everything known about them.
 #[derive(Clone, Debug, Default)]
 pub struct Cand {
-    pub exam_no: String,
+    /// Shared with the index of exam numbers.
+    pub exam_no: std::sync::Arc<str>,
     pub name: String,
     pub id_type: IdTypeOpt,
     pub id_no: String,
@@ -454,7 +455,7 @@ pub struct Loaded {
     /// The notes of the candidates' attempts.
     pub notes: Notes,
     pub cands: Vec<Cand>,
-    pub by_exam_no: HashMap<String, u32, FastHash>,
+    pub by_exam_no: HashMap<std::sync::Arc<str>, u32, FastHash>,
     pub problems: Vec<InputProblem>,
     pub default_pass_mark: f64,
     pub as_of: NaiveDate,
@@ -512,7 +513,7 @@ impl Loaded {
         }
         let g = |i: usize| row.get_at(i).map(norm).unwrap_or_default();
         let mut c = Cand {
-            exam_no: exam_no.clone(),
+            exam_no: exam_no.into(),
             name: g(k.name),
             id_type: IdTypeOpt(IdType::parse(row.get_at(k.id_type))),
             id_no: g(k.id_no),
@@ -595,13 +596,22 @@ impl Loaded {
         out.cands.push((row.row, c));
     }
 
-    /// Adds a chunk of candidates in file order; a repeated exam number is
-    /// an `elig.record` finding on the first candidate and a warning on the
-    /// repeating row.
-    pub fn add_candidates(&mut self, chunk: CandChunk) {
+    /// Adds the chunks of candidates in file order; a repeated exam number
+    /// is an `elig.record` finding on the first candidate and a warning on
+    /// the repeating row.
+    pub fn add_candidates(&mut self, chunks: Vec<CandChunk>) {
+        let n: usize = chunks.iter().map(|c| c.cands.len()).sum();
+        self.cands.reserve(n);
+        self.by_exam_no.reserve(n);
+        for chunk in chunks {
+            self.add_chunk(chunk);
+        }
+    }
+
+    fn add_chunk(&mut self, chunk: CandChunk) {
         self.problems.extend(chunk.problems);
         for (row, c) in chunk.cands {
-            if let Some(&i) = self.by_exam_no.get(c.exam_no.as_str()) {
+            if let Some(&i) = self.by_exam_no.get(&*c.exam_no) {
                 let first = &mut self.cands[i as usize];
                 if !first.record.iter().any(|f| {
                     matches!(
@@ -613,16 +623,19 @@ impl Loaded {
                         Finding::error(
                             "elig.record",
                             EligMsg::DuplicateCandidate {
-                                exam_no: c.exam_no.clone(),
+                                exam_no: c.exam_no.to_string(),
                             },
                         )
-                        .measured(c.exam_no.clone()),
+                        .measured(&*c.exam_no),
                     );
                 }
                 if let Some(t) = &chunk.duplicate {
                     let mut p = t.clone();
                     p.row = Some(row);
-                    p.message = EligMsg::DuplicateCandidate { exam_no: c.exam_no }.into();
+                    p.message = EligMsg::DuplicateCandidate {
+                        exam_no: c.exam_no.to_string(),
+                    }
+                    .into();
                     self.problems.push(p);
                 }
                 continue;
@@ -854,7 +867,7 @@ impl Loaded {
     pub fn violation_row(&mut self, row: &Row<'_>) {
         let Some(&ci) = row
             .get("exam_no")
-            .and_then(|e| self.by_exam_no.get(&norm(e)))
+            .and_then(|e| self.by_exam_no.get(norm(e).as_str()))
         else {
             return;
         };
@@ -932,7 +945,7 @@ impl Loaded {
         // (a repeated exam number was dropped when the candidates were added)
         self.cands.par_iter_mut().for_each(|c| {
             let mut hit: Vec<usize> = Vec::new();
-            if let Some(ks) = by_exam.get(c.exam_no.as_str()) {
+            if let Some(ks) = by_exam.get(&*c.exam_no) {
                 hit.extend(ks);
             }
             if !by_id.is_empty() && !c.id_no.is_empty() {
@@ -968,7 +981,7 @@ impl Loaded {
     pub fn certificate_row(&mut self, row: &Row<'_>) {
         let Some(&ci) = row
             .get("exam_no")
-            .and_then(|e| self.by_exam_no.get(&norm(e)))
+            .and_then(|e| self.by_exam_no.get(norm(e).as_str()))
         else {
             return;
         };

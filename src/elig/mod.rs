@@ -245,12 +245,7 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         |out, r| ld.candidate_row(&r, out),
     )?;
     problems.extend(p);
-    let n: usize = chunks.iter().map(|c| c.cands.len()).sum();
-    ld.cands.reserve(n);
-    ld.by_exam_no.reserve(n);
-    for c in chunks {
-        ld.add_candidates(c);
-    }
+    ld.add_candidates(chunks);
     let groups = &ep.substitution_groups;
     let sub_ok = |name: &str| {
         name.is_empty()
