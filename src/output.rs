@@ -107,28 +107,47 @@ impl Drop for AtomicFile {
 
 /// Writes `items` rendered by `render` in order, for big reports: the
 /// items are cut into tasks of [`TASK`] items, [`BATCH_TASKS`] tasks are
-/// rendered in parallel into buffers reused from batch to batch, then
-/// written before the next batch. `render(first, items, out)` appends the
-/// rendering of `items` (whose first is item number `first`) to `out`.
+/// rendered in parallel into buffers reused from batch to batch, and a
+/// batch is written while the next one is rendered. `render(first, items,
+/// out)` appends the rendering of `items` (whose first is item number
+/// `first`) to `out`.
 pub fn write_batched<T: Sync, W: Write + ?Sized>(
     w: &mut W,
     items: &[T],
     render: impl Fn(usize, &[T], &mut Vec<u8>) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); BATCH_TASKS];
-    for (b, batch) in items.chunks(BATCH_TASKS * TASK).enumerate() {
+    let batches: Vec<&[T]> = items.chunks(BATCH_TASKS * TASK).collect();
+    let fill = |bufs: &mut Vec<Vec<u8>>, b: usize| -> std::io::Result<()> {
         let base = b * BATCH_TASKS * TASK;
         bufs.par_iter_mut()
-            .zip(batch.par_chunks(TASK))
+            .zip(batches[b].par_chunks(TASK))
             .enumerate()
             .try_for_each(|(t, (out, task))| {
                 out.clear();
                 render(base + t * TASK, task, out)
-            })?;
-        for out in &bufs[..batch.len().div_ceil(TASK)] {
-            w.write_all(out)?;
-        }
+            })
+    };
+    let mut cur: Vec<Vec<u8>> = vec![Vec::new(); BATCH_TASKS];
+    let mut next: Vec<Vec<u8>> = vec![Vec::new(); BATCH_TASKS];
+    if batches.is_empty() {
+        return Ok(());
+    }
+    fill(&mut cur, 0)?;
+    for b in 0..batches.len() {
+        let mut rendered = Ok(());
+        // this thread writes batch b while the pool renders batch b + 1
+        let written = rayon::in_place_scope(|s| {
+            if b + 1 < batches.len() {
+                s.spawn(|_| rendered = fill(&mut next, b + 1));
+            }
+            cur[..batches[b].len().div_ceil(TASK)]
+                .iter()
+                .try_for_each(|out| w.write_all(out))
+        });
+        written?;
+        rendered?;
+        std::mem::swap(&mut cur, &mut next);
     }
     Ok(())
 }
