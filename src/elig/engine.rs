@@ -104,7 +104,7 @@ fn classify(ctx: &Ctx, a: &Attempt) -> (Avail, Option<Why>) {
 }
 
 fn course_states(ctx: &Ctx, c: &Cand) -> Vec<CourseState> {
-    let mut v: Vec<CourseState> = Vec::new();
+    let mut v: Vec<CourseState> = Vec::with_capacity(c.attempts.len());
     for (i, a) in c.attempts.iter().enumerate() {
         let idx = match v.iter().position(|s| s.course == a.course) {
             Some(p) => p,
