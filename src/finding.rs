@@ -107,6 +107,13 @@ pub trait LazyJson: std::fmt::Debug + Send + Sync {
     fn write_json(&self, level: usize, out: &mut Vec<u8>) -> std::io::Result<()> {
         pretty_at(&self.to_value(), level, out)
     }
+
+    /// The value as compact JSON text when it is an object or array (the
+    /// text of a table cell), written without building the tree; `None`
+    /// for an implementation that only has [`LazyJson::to_value`].
+    fn compact_json(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A shared [`LazyJson`] value; equal when their JSON is equal.

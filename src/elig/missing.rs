@@ -168,6 +168,10 @@ impl LazyJson for MissingView {
     fn write_json(&self, level: usize, out: &mut Vec<u8>) -> std::io::Result<()> {
         crate::finding::pretty_at(self, level, out)
     }
+
+    fn compact_json(&self) -> Option<String> {
+        serde_json::to_string(self).ok()
+    }
 }
 
 #[cfg(test)]
@@ -342,6 +346,7 @@ mod tests {
                     String::from_utf8(plain).unwrap()
                 );
             }
+            assert_eq!(m.compact_json(), Some(t.to_string()));
         }
     }
 

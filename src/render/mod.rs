@@ -161,7 +161,10 @@ fn item_row(it: &Item, keys: &[&str], extras: &[&str], lang: Lang) -> Vec<Cell> 
         extras
             .iter()
             .map(|k| match it.lazy.iter().find(|(n, _)| n == k) {
-                Some((_, v)) => value_cell(&v.0.to_value()),
+                Some((_, v)) => match v.0.compact_json() {
+                    Some(text) => Cell::Text(text),
+                    None => value_cell(&v.0.to_value()),
+                },
                 None => find(&it.extra, k),
             }),
     );
