@@ -225,8 +225,9 @@ impl Fields for Split<'_> {
     }
 }
 
-/// Checks one data record and delivers it as a row at `line`. `enc` gives the encoding's name
-/// and whether it was detected (for the message of an undecodable cell).
+/// Checks one data record and delivers it as a row at `line`. `enc` gives
+/// the encoding's name and whether it was detected (for the message of an
+/// undecodable cell).
 fn record(
     sink: &mut Sink<'_>,
     rec: &impl Fields,
@@ -533,15 +534,23 @@ where
     if size < tuning.min_size || size == 0 || threads < 2 {
         return Ok(None);
     }
-    // the header, the encoding, and how far into the file the header ends
-    let (layout, encoding, forced, header_end) = {
+    // the header (and its warnings), the encoding, and how far into the
+    // decoded stream the header ends
+    let (layout, header_problems, encoding, forced, header_end) = {
         let mut ignore = |_: Row<'_>| {};
         let mut sink = Sink::new(path, schema, opts, &mut ignore);
         let mut rdr = csv_reader(open_decoded(path, opts)?, delim);
         let mut rec = csv::ByteRecord::new();
         let layout = find_header(&mut sink, &mut rdr, &mut rec)?;
+        let problems = std::mem::take(&mut sink.problems);
         let dec = rdr.get_ref();
-        (layout, dec.encoding(), dec.forced(), rdr.position().byte())
+        (
+            layout,
+            problems,
+            dec.encoding(),
+            dec.forced(),
+            rdr.position().byte(),
+        )
     };
     // ASCII so far: the encoding would be decided later, per reader; and
     // UTF-16 line breaks are two bytes
@@ -567,14 +576,13 @@ where
             let mut state = init(span.end - span.start);
             let mut cb = |r: Row<'_>| f(&mut state, r);
             let mut sink = Sink::new(path, schema, opts, &mut cb);
+            sink.headers.clone_from(&layout.header.headers);
             if k == 0 {
-                // the header (and its warnings) as before, then the rows
-                // after it like any chunk: the same decoded stream again,
-                // with the header's bytes skipped and their lines counted
-                let open = || decoded(path, detect::open(path)?.take(span.end), opts);
-                let mut rdr = csv_reader(open()?, delim);
-                let layout = find_header(&mut sink, &mut rdr, &mut csv::ByteRecord::new())?;
-                let mut dec = open()?;
+                // the header's warnings, then the rows after it: the decoded
+                // stream from the start, the header's bytes skipped and their
+                // lines counted
+                sink.problems.clone_from(&header_problems);
+                let mut dec = decoded(path, detect::open(path)?.take(span.end), opts)?;
                 let mut head = Vec::new();
                 (&mut dec)
                     .take(header_end)
@@ -587,7 +595,6 @@ where
                 file.seek(SeekFrom::Start(span.start))
                     .map_err(|e| Error::io(path, e))?;
                 let dec = Decoded::continuing(file.take(span.end - span.start), encoding, forced);
-                sink.headers.clone_from(&layout.header.headers);
                 plain_rows(&mut sink, dec, &layout, span.base, delim, tuning.block)?;
             }
             let problems = std::mem::take(&mut sink.problems);

@@ -1069,3 +1069,25 @@ fn only_the_columns_asked_for_are_read() {
     assert_eq!(summary(&problems).len(), 1);
     assert_eq!(problems[0].row, Some(3));
 }
+
+#[test]
+fn parallel_read_reports_the_header_warnings_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("准考证号,课程代码,成绩,考试年月,准考证号\n");
+    for i in 0..2000 {
+        text.push_str(&format!("0101{i:08},00178,{},202204,x\n", i % 101));
+    }
+    let p = write(&dir, "dup.csv", text.as_bytes());
+    let (rows, problems) = read_all(&p, &SCORES, &ReadOptions::default()).unwrap();
+    let (prows, pproblems, n) = read_chunked(&p, &ReadOptions::default(), 4096);
+    assert!(n > 1);
+    assert_eq!(prows, rows);
+    assert_eq!(summary(&pproblems), summary(&problems));
+    let dups = |p: &[InputProblem]| {
+        p.iter()
+            .filter(|p| p.code == "table.duplicate_column")
+            .count()
+    };
+    assert_eq!(dups(&problems), 1);
+    assert_eq!(dups(&pproblems), 1);
+}
