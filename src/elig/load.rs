@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::finding::{Finding, InputProblem, Severity};
 use crate::idno::{self, IdType};
 use crate::table::Row;
-use crate::text::norm;
+use crate::text::{norm, norm_cow};
 
 use super::msg::EligMsg;
 use super::plan::{Level, Plans};
@@ -43,16 +43,6 @@ impl Val {
     }
 }
 
-/// `norm(s)` without allocating when `s` is already normal (the common case
-/// for machine exports).
-pub fn fast_norm(s: &str) -> std::borrow::Cow<'_, str> {
-    if crate::text::is_norm(s) {
-        std::borrow::Cow::Borrowed(s)
-    } else {
-        std::borrow::Cow::Owned(norm(s))
-    }
-}
-
 /// Reads a score cell: 0-100 (decimals allowed, a trailing 分 too),
 /// 合格/不合格, the graded words 优秀/良好/中等/及格 (pass) and 不及格/差 (fail),
 /// 缺考/违纪 (no pass), 免考. Anything else is `None`.
@@ -68,7 +58,7 @@ pub fn parse_score(s: &str) -> Option<Val> {
 
 /// [`parse_score`] for any text.
 pub(super) fn parse_score_text(s: &str) -> Option<Val> {
-    let t = fast_norm(s);
+    let t = norm_cow(s);
     Some(match t.as_ref() {
         "合格" | "通过" | "及格" | "优秀" | "良好" | "中等" | "优" | "良" | "中" | "pass"
         | "Pass" | "PASS" => Val::Pass,
@@ -103,7 +93,7 @@ pub enum SKind {
 impl SKind {
     /// Reads 成绩类型; empty is 笔试.
     pub fn parse(s: &str) -> Option<SKind> {
-        Some(match fast_norm(s).as_ref() {
+        Some(match norm_cow(s).as_ref() {
             "" | "笔试" | "考试" | "统考" | "课程考试" | "exam" => SKind::Exam,
             "实践" | "实践考核" | "实践环节" | "实验" | "practice" => SKind::Practice,
             "论文" | "毕业论文" | "毕业设计" | "论文答辩" | "thesis" => SKind::Thesis,
@@ -664,7 +654,7 @@ impl Loaded {
         let ci = if out.last.0 == exam_no {
             out.last.1
         } else {
-            let ci = self.by_exam_no.get(fast_norm(exam_no).as_ref()).copied();
+            let ci = self.by_exam_no.get(norm_cow(exam_no).as_ref()).copied();
             out.last.0.clear();
             out.last.0.push_str(exam_no);
             out.last.1 = ci;
@@ -837,28 +827,27 @@ impl Loaded {
             .par_chunks_mut(size)
             .enumerate()
             .for_each(|(k, part)| {
-                let lo = k * size;
-                let n = part.len();
+                let (lo, n) = (k * size, part.len());
+                // this range's attempts (position in the range, attempt)
+                let mine = || {
+                    chunks
+                        .iter()
+                        .flat_map(|c| &c.attempts)
+                        .filter_map(move |&(ci, a)| {
+                            let i = (ci as usize).wrapping_sub(lo);
+                            (i < n).then_some((i, a))
+                        })
+                };
                 // room for every candidate's attempts at once
                 let mut count = vec![0u32; n];
-                for c in chunks {
-                    for &(ci, _) in &c.attempts {
-                        let i = (ci as usize).wrapping_sub(lo);
-                        if i < n {
-                            count[i] += 1;
-                        }
-                    }
+                for (i, _) in mine() {
+                    count[i] += 1;
                 }
                 for (c, k) in part.iter_mut().zip(count) {
                     c.attempts.reserve_exact(k as usize);
                 }
-                for c in chunks {
-                    for &(ci, a) in &c.attempts {
-                        let i = (ci as usize).wrapping_sub(lo);
-                        if i < n {
-                            keep_best(&mut part[i].attempts, a);
-                        }
-                    }
+                for (i, a) in mine() {
+                    keep_best(&mut part[i].attempts, a);
                 }
             });
     }
