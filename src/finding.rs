@@ -192,6 +192,13 @@ impl Item {
             .map(|(k, _)| *k)
             .chain(self.lazy.iter().map(|(k, _)| *k))
     }
+    /// The codes of the item's findings, each once, in finding order.
+    pub fn codes(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let f = &self.findings;
+        (0..f.len())
+            .filter(move |&i| !f[..i].iter().any(|g| g.code == f[i].code))
+            .map(move |i| f[i].code)
+    }
     pub fn has_code(&self, code: &str) -> bool {
         self.findings.iter().any(|f| f.code == code)
     }
@@ -326,10 +333,8 @@ impl Report {
             .with_min_len(1024)
             .fold(Counts::default, |(mut verdicts, mut codes), it| {
                 *verdicts.entry(it.verdict).or_default() += 1;
-                for (i, f) in it.findings.iter().enumerate() {
-                    if !it.findings[..i].iter().any(|g| g.code == f.code) {
-                        *codes.entry(f.code).or_default() += 1;
-                    }
+                for code in it.codes() {
+                    *codes.entry(code).or_default() += 1;
                 }
                 (verdicts, codes)
             })
@@ -535,36 +540,38 @@ fn write_item(
         // a repeated name: the map form decides which value stays where
         return pretty_at(&it.to_json(lang), level, out);
     }
-    let mut first = true;
-    let mut key = |out: &mut Vec<u8>, k: &str| -> std::io::Result<()> {
-        out.extend_from_slice(if first { b"\n" } else { b",\n" });
-        first = false;
-        indent(out, level + 1)?;
-        serde_json::to_writer(&mut *out, k)?;
-        out.extend_from_slice(b": ");
-        Ok(())
+    use serde_json::ser::Formatter;
+    // the object's own punctuation by the same formatter as its values
+    let mut obj = Nested {
+        level,
+        has_value: false,
     };
-    out.push(b'{');
+    obj.begin_object(out)?;
+    type WriteValue<'v> = &'v dyn Fn(&mut Vec<u8>) -> std::io::Result<()>;
+    let mut first = true;
+    let mut field = |out: &mut Vec<u8>, k: &str, value: WriteValue<'_>| -> std::io::Result<()> {
+        obj.begin_object_key(out, first)?;
+        first = false;
+        serde_json::to_writer(&mut *out, k)?;
+        obj.begin_object_value(out)?;
+        value(out)?;
+        obj.end_object_value(out)
+    };
+    let inner = level + 1;
     for (k, v) in &it.keys {
-        key(out, k)?;
-        pretty_at(v, level + 1, out)?;
+        field(out, k, &|out| pretty_at(v, inner, out))?;
     }
-    key(out, "verdict")?;
-    pretty_at(it.verdict, level + 1, out)?;
-    key(out, "findings")?;
-    pretty_at(&FindingsJson(&it.findings, lang), level + 1, out)?;
+    field(out, "verdict", &|out| pretty_at(it.verdict, inner, out))?;
+    field(out, "findings", &|out| {
+        pretty_at(&FindingsJson(&it.findings, lang), inner, out)
+    })?;
     for (k, v) in &it.extra {
-        key(out, k)?;
-        pretty_at(v, level + 1, out)?;
+        field(out, k, &|out| pretty_at(v, inner, out))?;
     }
     for (k, v) in &it.lazy {
-        key(out, k)?;
-        v.0.write_json(level + 1, out)?;
+        field(out, k, &|out| v.0.write_json(inner, out))?;
     }
-    out.push(b'\n');
-    indent(out, level)?;
-    out.push(b'}');
-    Ok(())
+    obj.end_object(out)
 }
 
 /// Whether an item repeats a field name (or uses `verdict`/`findings`),

@@ -143,13 +143,7 @@ fn item_row(it: &Item, keys: &[&str], extras: &[&str], lang: Lang) -> Vec<Cell> 
     };
     let mut row: Vec<Cell> = keys.iter().map(|k| find(&it.keys, k)).collect();
     row.push(Cell::Text(it.verdict.to_string()));
-    let mut codes: Vec<&str> = Vec::new();
-    for f in &it.findings {
-        if !codes.contains(&f.code) {
-            codes.push(f.code);
-        }
-    }
-    row.push(Cell::Text(codes.join(";")));
+    row.push(Cell::Text(it.codes().collect::<Vec<_>>().join(";")));
     row.push(Cell::Text(
         it.findings
             .iter()
