@@ -2,20 +2,17 @@
 //! its own code, evaluated on the compact form built by `load`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-use std::sync::Arc;
-
-use crate::finding::{Finding, Item, Lazy, Severity};
+use crate::finding::{Item, Lazy, Severity};
 use crate::policy::Batch;
 
-use super::load::{add_months, Attempt, Cand, Notes, Place, SKind, Val};
-use super::missing::{MissingView, ReqGap};
-use super::msg::EligMsg;
-use super::plan::{Level, Plan, Plans, Variant};
-use super::policy::{DelayFrom, EligPolicy, RecordKind};
+use super::load::{Attempt, Candidate, Notes, Place, ScoreKind, ScoreValue};
+use super::plan::{Plan, Plans, ProgramLevel, Variant};
+use super::policy::{EligPolicy, RecordKind};
 use super::report::PrereqResult;
 
 /// Everything the audit of one candidate needs besides the candidate.
@@ -32,7 +29,7 @@ pub struct Ctx<'a> {
 
 /// How far a passed record can be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Avail {
+pub(super) enum Avail {
     /// Not usable for this batch (late, wrong major/school, not substitutable).
     Excluded,
     /// Usable once a person confirms something (archive, undated, school form).
@@ -42,7 +39,7 @@ enum Avail {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Why {
+pub(super) enum Why {
     Late(NaiveDate),
     Undated(NaiveDate),
     Archive,
@@ -51,24 +48,24 @@ enum Why {
     SubNotAllowed,
 }
 
-struct CourseState {
-    course: u32,
-    best: Option<Avail>,
-    best_val: Val,
-    whys: Vec<(usize, Why)>,
+pub(super) struct CourseState {
+    pub course: u32,
+    pub best: Option<Avail>,
+    pub best_val: ScoreValue,
+    pub whys: Vec<(usize, Why)>,
 }
 
-fn record_kind(k: SKind) -> Option<RecordKind> {
+fn record_kind(k: ScoreKind) -> Option<RecordKind> {
     match k {
-        SKind::Exemption => Some(RecordKind::Exemption),
-        SKind::Transfer => Some(RecordKind::Transfer),
-        SKind::Substitution => Some(RecordKind::Substitution),
+        ScoreKind::Exemption => Some(RecordKind::Exemption),
+        ScoreKind::Transfer => Some(RecordKind::Transfer),
+        ScoreKind::Substitution => Some(RecordKind::Substitution),
         _ => None,
     }
 }
 
 fn classify(ctx: &Ctx, a: &Attempt) -> (Avail, Option<Why>) {
-    if matches!(a.kind, SKind::Substitution | SKind::Exemption)
+    if matches!(a.kind, ScoreKind::Substitution | ScoreKind::Exemption)
         && ctx.notes.get(a.note).is_some_and(|n| n.starts_with('!'))
     {
         return (Avail::Excluded, Some(Why::SubNotAllowed));
@@ -86,7 +83,7 @@ fn classify(ctx: &Ctx, a: &Attempt) -> (Avail, Option<Why>) {
             }
         }
     }
-    if a.kind == SKind::Transfer {
+    if a.kind == ScoreKind::Transfer {
         let archived = match (a.archived, ctx.policy.transfer_archive.auto_from) {
             (Some(true), _) => true,
             (Some(false), _) => false,
@@ -103,7 +100,7 @@ fn classify(ctx: &Ctx, a: &Attempt) -> (Avail, Option<Why>) {
     out
 }
 
-fn course_states(ctx: &Ctx, c: &Cand) -> Vec<CourseState> {
+fn course_states(ctx: &Ctx, c: &Candidate) -> Vec<CourseState> {
     let mut v: Vec<CourseState> = Vec::with_capacity(c.attempts.len());
     for (i, a) in c.attempts.iter().enumerate() {
         let idx = match v.iter().position(|s| s.course == a.course) {
@@ -119,7 +116,7 @@ fn course_states(ctx: &Ctx, c: &Cand) -> Vec<CourseState> {
             }
         };
         let s = &mut v[idx];
-        if better_val(a.val, s.best_val) {
+        if better_score(a.val, s.best_val) {
             s.best_val = a.val;
         }
         if !a.passed {
@@ -136,34 +133,34 @@ fn course_states(ctx: &Ctx, c: &Cand) -> Vec<CourseState> {
     v
 }
 
-fn better_val(a: Val, b: Val) -> bool {
-    let r = |v: Val| match v {
-        Val::Num(t) => t,
-        Val::Pass | Val::Exempt => 1001,
-        Val::Fail => 0,
+fn better_score(a: ScoreValue, b: ScoreValue) -> bool {
+    let r = |v: ScoreValue| match v {
+        ScoreValue::Num(t) => t,
+        ScoreValue::Pass | ScoreValue::Exempt => 1001,
+        ScoreValue::Fail => 0,
     };
     r(a) > r(b)
 }
 
 /// The result of evaluating one variant on one set of usable courses.
 #[derive(Clone, Debug, Default)]
-struct Eval {
-    req_missing: Vec<usize>,
-    used: Vec<u32>,
-    el_credits: f64,
-    el_count: u32,
-    el_credits_short: f64,
-    el_count_short: u32,
-    add_rule: Option<usize>,
-    add_missing: Vec<u32>,
-    add_count_short: u32,
-    add_credits_short: f64,
-    total: f64,
-    total_short: f64,
-    unknown_additional: bool,
+pub(super) struct Eval {
+    pub req_missing: Vec<usize>,
+    pub used: Vec<u32>,
+    pub el_credits: f64,
+    pub el_count: u32,
+    pub el_credits_short: f64,
+    pub el_count_short: u32,
+    pub add_rule: Option<usize>,
+    pub add_missing: Vec<u32>,
+    pub add_count_short: u32,
+    pub add_credits_short: f64,
+    pub total: f64,
+    pub total_short: f64,
+    pub unknown_additional: bool,
 }
 
-const EPS: f64 = 1e-9;
+pub(super) const EPS: f64 = 1e-9;
 
 impl Eval {
     fn fails(&self) -> usize {
@@ -265,7 +262,7 @@ fn evaluate(plan: &Plan, v: &Variant, ok: &dyn Fn(u32) -> bool, add_type: &str) 
 }
 
 /// Courses that, if passed, would close a gap of `e`.
-fn relevant(v: &Variant, e: &Eval) -> Vec<u32> {
+pub(super) fn relevant(v: &Variant, e: &Eval) -> Vec<u32> {
     let mut r: Vec<u32> = Vec::new();
     for &ri in &e.req_missing {
         r.extend(&v.required[ri].any_of);
@@ -282,16 +279,8 @@ fn relevant(v: &Variant, e: &Eval) -> Vec<u32> {
     r
 }
 
-fn cname(plan: &Plan, plans: &Plans, id: u32) -> String {
-    let n = plan.course_name(id);
-    if n.is_empty() {
-        plans.courses.code(id).to_string()
-    } else {
-        format!("{} {n}", plans.courses.code(id))
-    }
-}
-
-pub(super) fn f1(x: f64) -> Value {
+/// A number of credits rounded to one decimal, written as an integer when whole.
+pub(crate) fn round1(x: f64) -> Value {
     let r = (x * 10.0).round() / 10.0;
     if (r - r.round()).abs() < EPS {
         json!(r.round() as i64)
@@ -300,10 +289,72 @@ pub(super) fn f1(x: f64) -> Value {
     }
 }
 
-fn attempt_label(plans: &Plans, notes: &Notes, a: &Attempt) -> String {
+/// The courses of one candidate judged against their plan: the track
+/// (variant) closest to completion, evaluated twice: once counting the
+/// records that wait for a person's confirmation (what the candidate will
+/// have if they are confirmed) and once counting only the records that
+/// count now.
+pub(super) struct CourseAudit<'a> {
+    pub plan: &'a Plan,
+    pub variant_index: usize,
+    pub variant: &'a Variant,
+    pub states: Vec<CourseState>,
+    /// Pending records counted as passed.
+    pub with_pending: Eval,
+    /// Only the records that count now.
+    pub counted_only: Eval,
+}
+
+impl<'a> CourseAudit<'a> {
+    fn new(ctx: &Ctx, cand: &Candidate, plan: &'a Plan) -> Self {
+        let states = course_states(ctx, cand);
+        let state_of = |id: u32| states.iter().find(|s| s.course == id);
+        let counted = |id: u32| state_of(id).is_some_and(|s| s.best == Some(Avail::Counted));
+        let counted_or_pending =
+            |id: u32| state_of(id).is_some_and(|s| s.best >= Some(Avail::Pending));
+        let evals: Vec<Eval> = plan
+            .variants
+            .iter()
+            .map(|v| evaluate(plan, v, &counted_or_pending, &cand.additional_type))
+            .collect();
+        let variant_index = (0..evals.len())
+            .min_by_key(|&i| evals[i].key())
+            .unwrap_or(0);
+        let variant = &plan.variants[variant_index];
+        let counted_only = evaluate(plan, variant, &counted, &cand.additional_type);
+        let with_pending = evals.into_iter().nth(variant_index).unwrap_or_default();
+        CourseAudit {
+            plan,
+            variant_index,
+            variant,
+            states,
+            with_pending,
+            counted_only,
+        }
+    }
+
+    pub fn state_of(&self, course: u32) -> Option<&CourseState> {
+        self.states.iter().find(|s| s.course == course)
+    }
+}
+
+/// `code name` of a course of the plan (the code alone when the plan names
+/// no course).
+pub(super) fn course_label(plan: &Plan, plans: &Plans, id: u32) -> String {
+    let n = plan.course_name(id);
+    if n.is_empty() {
+        plans.courses.code(id).to_string()
+    } else {
+        format!("{} {n}", plans.courses.code(id))
+    }
+}
+
+/// How one record of the scores table is named in messages: course code,
+/// record type, and its date or note.
+pub(super) fn attempt_label(plans: &Plans, notes: &Notes, a: &Attempt) -> String {
     let code = plans.courses.code(a.course);
     match (a.kind, notes.get(a.note)) {
-        (SKind::Substitution, Some(n)) => {
+        (ScoreKind::Substitution, Some(n)) => {
             format!("{}→{code} {}", n.trim_start_matches('!'), a.kind.zh())
         }
         (k, Some(n)) if a.place != Place::Ok => format!("{code} {} ({n})", k.zh()),
@@ -315,599 +366,65 @@ fn attempt_label(plans: &Plans, notes: &Notes, a: &Attempt) -> String {
     }
 }
 
-/// Audits one candidate.
-pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
-    let plans = ctx.plans;
-    let plan = c.plan.map(|i| &plans.plans[i]);
-    let level = c.level.or(plan.and_then(|p| p.level));
-    let mut f: Vec<Finding> = Vec::new();
-    let mut missing: Option<MissingView> = None;
+/// The order of the conditions in a candidate's findings (eligibility.md).
+const CONDITION_ORDER: [&str; 13] = [
+    "elig.record",
+    "elig.required",
+    "elig.elective",
+    "elig.additional",
+    "elig.total_credits",
+    "elig.practice_match",
+    "elig.violation",
+    "elig.special",
+    "elig.already_graduated",
+    "elig.conduct",
+    "elig.prior_education",
+    "elig.deadline",
+    "elig.transfer_archive",
+];
 
-    // ---- elig.record: the candidate's own data
-    let mut record = c.record.clone();
-    let mut id_upgrade_late = None;
-    if c.id_type.0.uses_gb11643() {
-        let n = crate::idno::normalize(&c.id_no);
-        if n.len() == 15
-            && n.bytes().all(|b| b.is_ascii_digit())
-            && !record
-                .iter()
-                .any(|r| matches!(r.message, crate::Msg::Elig(EligMsg::InvalidId { .. })))
-        {
-            match ctx.policy.cutoff(ctx.batch, RecordKind::Correction) {
-                Some(cut) if ctx.as_of >= cut => id_upgrade_late = Some(cut),
-                _ => record.push(
-                    Finding::error(
-                        "elig.record",
-                        EligMsg::IdNeedsUpgrade {
-                            value: c.id_no.clone(),
-                        },
-                    )
-                    .measured(c.id_no.clone()),
-                ),
-            }
-        }
+/// Audits one candidate: every condition of eligibility.md in turn
+/// (src/elig/conditions/), then the verdict.
+pub fn audit_one(ctx: &Ctx, cand: &Candidate) -> Item {
+    use super::conditions::{courses, person, record};
+    let plan = cand.plan.map(|i| &ctx.plans.plans[i]);
+    let level = cand.level.or(plan.and_then(|p| p.level));
+
+    let id_upgrade = record::id_upgrade(ctx, cand);
+    let mut findings = record::record(cand, plan, id_upgrade);
+    let audit = plan
+        .filter(|p| p.errors.is_empty())
+        .map(|p| CourseAudit::new(ctx, cand, p));
+    let mut missing = None;
+    if let Some(audit) = &audit {
+        findings.extend(record::unknown_additional_type(cand, audit));
+        findings.extend(courses::required(ctx, audit));
+        findings.extend(courses::elective(audit));
+        findings.extend(courses::additional(ctx, audit));
+        findings.extend(courses::total_credits(audit));
+        let excluded = courses::records_not_counted(ctx, cand, audit);
+        findings.extend(excluded.findings(ctx, cand));
+        missing = Some(courses::missing_view(ctx, cand, audit, excluded));
     }
-    if let Some(p) = plan {
-        if !p.errors.is_empty() {
-            record.push(
-                Finding::error(
-                    "elig.record",
-                    EligMsg::PlanInvalid {
-                        code: p.major_code.clone(),
-                        problems: p.errors.clone(),
-                    },
-                )
-                .measured(p.errors.clone()),
-            );
-        }
-        if let (Some(cl), Some(pl)) = (c.level, p.level) {
-            if cl != pl {
-                record.push(
-                    Finding::error(
-                        "elig.record",
-                        EligMsg::LevelMismatch {
-                            candidate: cl.zh().into(),
-                            plan: pl.zh().into(),
-                        },
-                    )
-                    .measured(cl.zh())
-                    .expected(pl.zh()),
-                );
-            }
-        }
-        if !p.schools.is_empty() && !c.school.is_empty() {
-            let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-            let comparable: Vec<&String> = p
-                .schools
-                .iter()
-                .filter(|s| digits(s) == digits(&c.school))
-                .collect();
-            if !comparable.is_empty() && !comparable.iter().any(|s| **s == c.school) {
-                record.push(
-                    Finding::error(
-                        "elig.record",
-                        EligMsg::SchoolNotInPlan {
-                            school: c.school.clone(),
-                            schools: p.schools.clone(),
-                        },
-                    )
-                    .measured(c.school.clone())
-                    .expected(p.schools.clone()),
-                );
-            }
-        }
+    let used_courses = audit
+        .as_ref()
+        .map(|a| a.with_pending.used.as_slice())
+        .unwrap_or(&[]);
+    findings.extend(person::violation(ctx, cand));
+    findings.extend(person::special(ctx, cand, plan, level, used_courses));
+    findings.extend(person::already_graduated(cand));
+    findings.extend(person::conduct(cand));
+    findings.extend(person::prior_education(ctx, cand, level));
+    if let record::IdUpgrade::Late(cutoff) = id_upgrade {
+        findings.push(record::id_upgrade_late(cand, cutoff));
     }
 
-    // ---- courses
-    let mut used_o: Vec<u32> = Vec::new();
-    if let Some(p) = plan.filter(|p| p.errors.is_empty()) {
-        let states = course_states(ctx, c);
-        let st = |id: u32| states.iter().find(|s| s.course == id);
-        let ok_s = |id: u32| st(id).is_some_and(|s| s.best == Some(Avail::Counted));
-        let ok_o = |id: u32| st(id).is_some_and(|s| s.best >= Some(Avail::Pending));
-        // pick the variant (track) closest to completion
-        let evals: Vec<Eval> = p
-            .variants
-            .iter()
-            .map(|v| evaluate(p, v, &ok_o, &c.additional_type))
-            .collect();
-        let vi = (0..evals.len())
-            .min_by_key(|&i| evals[i].key())
-            .unwrap_or(0);
-        let v = &p.variants[vi];
-        let eo = &evals[vi];
-        let es = evaluate(p, v, &ok_s, &c.additional_type);
-        used_o = eo.used.clone();
-        if eo.unknown_additional {
-            record.push(
-                Finding::error(
-                    "elig.record",
-                    EligMsg::UnknownAdditionalType {
-                        kind: c.additional_type.clone(),
-                    },
-                )
-                .measured(c.additional_type.clone())
-                .expected(
-                    v.additional
-                        .iter()
-                        .map(|a| a.kind.clone())
-                        .collect::<Vec<_>>(),
-                ),
-            );
-        }
-        // elig.required
-        if !eo.req_missing.is_empty() {
-            let names: Vec<String> = eo
-                .req_missing
-                .iter()
-                .map(|&ri| {
-                    let r = &v.required[ri];
-                    let alts: Vec<String> =
-                        r.any_of.iter().map(|&id| cname(p, plans, id)).collect();
-                    alts.join(" / ")
-                })
-                .collect();
-            let codes: Vec<Value> = eo
-                .req_missing
-                .iter()
-                .map(|&ri| {
-                    let r = &v.required[ri];
-                    if r.any_of.len() == 1 {
-                        json!(plans.courses.code(r.any_of[0]))
-                    } else {
-                        json!(r
-                            .any_of
-                            .iter()
-                            .map(|&i| plans.courses.code(i))
-                            .collect::<Vec<_>>())
-                    }
-                })
-                .collect();
-            f.push(
-                Finding::error("elig.required", EligMsg::RequiredMissing { courses: names })
-                    .measured(codes)
-                    .expected(v.required.len()),
-            );
-        }
-        // elig.elective
-        if eo.el_credits_short > EPS || eo.el_count_short > 0 {
-            f.push(Finding::error("elig.elective", EligMsg::ElectiveShort { credits: eo.el_credits, need_credits: v.electives.min_credits, count: eo.el_count, need_count: v.electives.min_count })
-                .measured(json!({"credits": f1(eo.el_credits), "count": eo.el_count}))
-                .expected(json!({"min_credits": v.electives.min_credits, "min_count": v.electives.min_count})));
-        }
-        // elig.additional
-        if let Some(ai) = eo.add_rule {
-            if eo.add_count_short > 0 || eo.add_credits_short > EPS {
-                let a = &v.additional[ai];
-                f.push(Finding::error("elig.additional", EligMsg::AdditionalShort { kind: a.kind.clone(), missing: eo.add_missing.iter().map(|&i| cname(p, plans, i)).collect(), count_short: eo.add_count_short, credits_short: eo.add_credits_short })
-                    .measured(json!({"passed": a.courses.iter().filter(|&&i| eo.used.contains(&i)).count()}))
-                    .expected(json!({"type": a.kind, "min_count": a.min_count.unwrap_or(if a.min_credits.is_none() { a.courses.len() as u32 } else { 0 }), "min_credits": a.min_credits})));
-            }
-        }
-        // elig.total_credits
-        if let Some(m) = v.min_total_credits {
-            if eo.total_short > EPS {
-                f.push(
-                    Finding::error(
-                        "elig.total_credits",
-                        EligMsg::TotalCreditsShort {
-                            have: eo.total,
-                            need: m,
-                        },
-                    )
-                    .measured(f1(eo.total))
-                    .expected(f1(m)),
-                );
-            }
-        }
-        // records that do not count / need a person, where they matter
-        let rel_o = relevant(v, eo);
-        let rel_s = relevant(v, &es);
-        let mut late = Vec::new();
-        let mut late_cut = None;
-        let mut undated = Vec::new();
-        let mut undated_cut = None;
-        let mut archive = Vec::new();
-        let mut mismatch: Vec<(String, String)> = Vec::new();
-        let mut uncomparable: Vec<(String, String)> = Vec::new();
-        let mut pending: Vec<(String, &'static str)> = Vec::new();
-        let mut not_counted: HashMap<u32, Vec<String>> = HashMap::new();
-        for s in &states {
-            for &(ai, why) in &s.whys {
-                let a = &c.attempts[ai];
-                let label = attempt_label(plans, ctx.notes, a);
-                match why {
-                    Why::Late(_) | Why::Mismatch | Why::SubNotAllowed => {
-                        if s.best == Some(Avail::Excluded) && rel_o.contains(&s.course) {
-                            not_counted.entry(s.course).or_default().push(label.clone());
-                            match why {
-                                Why::Late(cut) => {
-                                    late.push(label);
-                                    late_cut = Some(cut);
-                                }
-                                Why::Mismatch => mismatch.push((
-                                    cname(p, plans, s.course),
-                                    ctx.notes.get(a.note).unwrap_or("").to_string(),
-                                )),
-                                _ => {}
-                            }
-                        }
-                    }
-                    Why::Undated(_) | Why::Archive | Why::Uncomparable => {
-                        if s.best == Some(Avail::Pending) && rel_s.contains(&s.course) {
-                            pending.push((
-                                label.clone(),
-                                match why {
-                                    Why::Archive => "transfer_archive",
-                                    Why::Undated(_) => "deadline",
-                                    _ => "practice_match",
-                                },
-                            ));
-                            match why {
-                                Why::Undated(cut) => {
-                                    undated.push(label);
-                                    undated_cut = Some(cut);
-                                }
-                                Why::Archive => archive.push(label),
-                                _ => uncomparable.push((
-                                    cname(p, plans, s.course),
-                                    ctx.notes.get(a.note).unwrap_or("").to_string(),
-                                )),
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if !mismatch.is_empty() {
-            for (course, found) in &mismatch {
-                f.push(
-                    Finding::error(
-                        "elig.practice_match",
-                        EligMsg::PracticeMismatch {
-                            course: course.clone(),
-                            found: found.clone(),
-                            applied: format!("{}/{}", c.major_code, c.school),
-                        },
-                    )
-                    .measured(found.clone())
-                    .expected(format!("{}/{}", c.major_code, c.school)),
-                );
-            }
-        }
-        for (course, found) in &uncomparable {
-            f.push(
-                Finding::warning(
-                    "elig.practice_match",
-                    EligMsg::PracticeUncomparable {
-                        course: course.clone(),
-                        found: found.clone(),
-                        applied: format!("{}/{}", c.major_code, c.school),
-                    },
-                )
-                .measured(found.clone())
-                .expected(format!("{}/{}", c.major_code, c.school)),
-            );
-        }
-        if let Some(cut) = late_cut {
-            f.push(
-                Finding::error(
-                    "elig.deadline",
-                    EligMsg::DeadlineLate {
-                        records: late.clone(),
-                        cutoff: cut,
-                    },
-                )
-                .measured(late)
-                .expected(format!("< {cut}")),
-            );
-        }
-        if let Some(cut) = undated_cut {
-            f.push(
-                Finding::warning(
-                    "elig.deadline",
-                    EligMsg::DeadlineUndated {
-                        records: undated.clone(),
-                        cutoff: cut,
-                    },
-                )
-                .measured(undated)
-                .expected(format!("< {cut}")),
-            );
-        }
-        if !archive.is_empty() {
-            f.push(
-                Finding::warning(
-                    "elig.transfer_archive",
-                    EligMsg::TransferArchive {
-                        records: archive.clone(),
-                        auto_from: ctx.policy.transfer_archive.auto_from,
-                    },
-                )
-                .measured(archive)
-                .expected("归档=是"),
-            );
-        }
-        // the what-is-left view
-        let best = |id: u32| st(id).map(|s| s.best_val);
-        missing = Some(MissingView {
-            plans: Arc::clone(ctx.plans),
-            plan: c.plan.expect("a plan"),
-            variant: vi,
-            required: eo
-                .req_missing
-                .iter()
-                .map(|&ri| {
-                    let r = &v.required[ri];
-                    ReqGap {
-                        ri,
-                        best: r.any_of.iter().map(|&i| best(i)).collect(),
-                        not_counted: r
-                            .any_of
-                            .iter()
-                            .flat_map(|i| not_counted.get(i).cloned().unwrap_or_default())
-                            .collect(),
-                    }
-                })
-                .collect(),
-            additional: eo.add_missing.iter().map(|&i| (i, best(i))).collect(),
-            el_credits_short: eo.el_credits_short,
-            el_count_short: eo.el_count_short,
-            add_count_short: eo.add_count_short,
-            add_credits_short: eo.add_credits_short,
-            total: eo.total,
-            total_short: eo.total_short,
-            pending,
-        });
-    }
-
-    // ---- elig.violation
-    for bad in &c.bad_violations {
-        f.push(
-            Finding::warning(
-                "elig.violation",
-                EligMsg::ViolationUnreadable { value: bad.clone() },
-            )
-            .measured(bad.clone()),
-        );
-    }
-    let first_day = ctx.batch.first_day();
-    for vio in &c.violations {
-        if vio.months == 0 {
-            continue;
-        }
-        let from = match ctx.policy.violation_delay_from {
-            DelayFrom::ViolationDate => vio.date,
-            DelayFrom::NextBatch => {
-                let next = vio.date.succ_opt().unwrap_or(vio.date);
-                Batch::for_date(next, ctx.batch_months)
-                    .first_day()
-                    .max(next)
-            }
-        };
-        let until = add_months(from, vio.months).unwrap_or(NaiveDate::MAX);
-        if until > first_day {
-            f.push(Finding::error("elig.violation", EligMsg::ViolationDelay { date: vio.date, years: vio.years, until, batch: ctx.batch.to_string() })
-                .measured(json!({"date": vio.date.to_string(), "delay_years": vio.years, "until": until.to_string()}))
-                .expected(json!({"until_on_or_before": first_day.to_string()})));
-        }
-    }
-
-    // ---- elig.special
-    let major_name = if c.major_name.is_empty() {
-        plan.map(|p| p.major_name.as_str()).unwrap_or("")
-    } else {
-        c.major_name.as_str()
-    };
-    for rule in &ctx.policy.special {
-        let name_hit = rule.major_names.iter().any(|n| {
-            crate::text::norm(n) == major_name
-                || plan.is_some_and(|p| crate::text::norm(n) == p.major_name)
-        });
-        let code_hit = rule
-            .major_codes
-            .iter()
-            .any(|m| crate::text::norm(m) == c.major_code);
-        if !(name_hit || code_hit) {
-            continue;
-        }
-        if let (Some(rl), Some(l)) = (rule.level.as_deref().and_then(Level::parse), level) {
-            if rl != l {
-                continue;
-            }
-        }
-        if !rule.when_used_any.is_empty() {
-            let hit = used_o.iter().any(|&id| {
-                rule.when_used_any
-                    .iter()
-                    .any(|w| super::plan::norm_code(w) == plans.courses.code(id))
-            });
-            if !hit {
-                continue;
-            }
-        }
-        if rule.certificates.is_empty() {
-            continue;
-        }
-        if !ctx.have_certificates {
-            f.push(
-                Finding::warning(
-                    "elig.special",
-                    EligMsg::SpecialToInspect {
-                        rule_zh: rule.zh.clone(),
-                        rule_en: rule.en.clone(),
-                    },
-                )
-                .measured(rule.id.clone()),
-            );
-            continue;
-        }
-        for req in &rule.certificates {
-            let matches: Vec<&super::load::Cert> = c
-                .certs
-                .iter()
-                .filter(|ct| {
-                    req.text_all
-                        .iter()
-                        .all(|alts| alts.iter().any(|w| ct.text.contains(w.as_str())))
-                })
-                .collect();
-            if matches.is_empty() {
-                f.push(Finding::error("elig.special", EligMsg::SpecialMissing { rule_zh: rule.zh.clone(), rule_en: rule.en.clone(), what_zh: req.what_zh.clone(), what_en: req.what_en.clone() })
-                    .measured(json!({"rule": rule.id, "certificates": c.certs.iter().map(|c| c.text.trim().to_string()).collect::<Vec<_>>()}))
-                    .expected(req.what_zh.clone()));
-                continue;
-            }
-            if req.must_be_valid {
-                if matches
-                    .iter()
-                    .any(|m| m.valid_until.is_some_and(|u| u >= ctx.as_of))
-                {
-                    continue;
-                }
-                if matches.iter().any(|m| m.valid_until.is_none()) {
-                    f.push(
-                        Finding::warning(
-                            "elig.special",
-                            EligMsg::SpecialValidityUnknown {
-                                what_zh: req.what_zh.clone(),
-                                what_en: req.what_en.clone(),
-                            },
-                        )
-                        .measured(rule.id.clone()),
-                    );
-                } else {
-                    let until = matches
-                        .iter()
-                        .filter_map(|m| m.valid_until)
-                        .max()
-                        .expect("all dated");
-                    f.push(
-                        Finding::error(
-                            "elig.special",
-                            EligMsg::SpecialExpired {
-                                what_zh: req.what_zh.clone(),
-                                what_en: req.what_en.clone(),
-                                until,
-                            },
-                        )
-                        .measured(until.to_string())
-                        .expected(format!(">= {}", ctx.as_of)),
-                    );
-                }
-            }
-        }
-    }
-
-    // ---- elig.already_graduated
-    for (m, when) in &c.graduated {
-        if !m.is_empty() && *m == c.major_code {
-            f.push(
-                Finding::error(
-                    "elig.already_graduated",
-                    EligMsg::AlreadyGraduated {
-                        major: m.clone(),
-                        when: when.clone(),
-                    },
-                )
-                .measured(json!({"major_code": m, "graduated": when})),
-            );
-            break;
-        }
-    }
-
-    // ---- elig.conduct
-    match c.conduct.as_str() {
-        "" => f.push(Finding::warning("elig.conduct", EligMsg::ConductUnknown)),
-        "合格" | "通过" | "优秀" | "良好" | "是" | "pass" | "Pass" => {}
-        "不合格" | "不通过" | "否" | "fail" | "Fail" => f.push(
-            Finding::error(
-                "elig.conduct",
-                EligMsg::ConductFailed {
-                    value: c.conduct.clone(),
-                },
-            )
-            .measured(c.conduct.clone())
-            .expected("合格"),
-        ),
-        other => f.push(
-            Finding::warning(
-                "elig.conduct",
-                EligMsg::ConductUnclear {
-                    value: other.into(),
-                },
-            )
-            .measured(other)
-            .expected("合格"),
-        ),
-    }
-
-    // ---- elig.prior_education (bachelor)
-    if level == Some(Level::Benke) {
-        match ctx.prereq.and_then(|m| m.get(&*c.exam_no)) {
-            Some(r) => match r.verdict.as_str() {
-                "verified" => {}
-                "rejected" => f.push(
-                    Finding::error(
-                        "elig.prior_education",
-                        EligMsg::PriorRejected {
-                            codes: r.codes.clone(),
-                        },
-                    )
-                    .measured(r.codes.clone())
-                    .expected("verified"),
-                ),
-                _ => f.push(
-                    Finding::warning(
-                        "elig.prior_education",
-                        EligMsg::PriorReview {
-                            codes: r.codes.clone(),
-                        },
-                    )
-                    .measured(r.codes.clone())
-                    .expected("verified"),
-                ),
-            },
-            None => f.push(
-                Finding::warning("elig.prior_education", EligMsg::PriorNotVerified)
-                    .expected("verified"),
-            ),
-        }
-    }
-
-    // ---- elig.deadline (record correction: the 15-digit ID upgrade)
-    if let Some(cut) = id_upgrade_late {
-        f.push(
-            Finding::error("elig.deadline", EligMsg::IdUpgradeLate { cutoff: cut })
-                .measured(c.id_no.clone())
-                .expected(format!("< {cut}")),
-        );
-    }
-
-    // order: record first, then the conditions in eligibility.md order
-    record.extend(f);
-    let mut findings = record;
-    let order = [
-        "elig.record",
-        "elig.required",
-        "elig.elective",
-        "elig.additional",
-        "elig.total_credits",
-        "elig.practice_match",
-        "elig.violation",
-        "elig.special",
-        "elig.already_graduated",
-        "elig.conduct",
-        "elig.prior_education",
-        "elig.deadline",
-        "elig.transfer_archive",
-    ];
+    // stable: findings of one condition keep the order they were found in
     findings.sort_by_key(|x| {
-        order
+        CONDITION_ORDER
             .iter()
             .position(|o| *o == x.code)
-            .unwrap_or(order.len())
+            .unwrap_or(CONDITION_ORDER.len())
     });
     let verdict = if findings.iter().any(|x| x.severity == Severity::Error) {
         "ineligible"
@@ -916,14 +433,20 @@ pub fn audit_one(ctx: &Ctx, c: &Cand) -> Item {
     } else {
         "eligible"
     };
+    let major_name = if cand.major_name.is_empty() {
+        plan.map(|p| p.major_name.as_str()).unwrap_or("")
+    } else {
+        cand.major_name.as_str()
+    };
     let mut item = Item::new(verdict, verdict == "eligible")
-        .key("exam_no", &*c.exam_no)
-        .key("name", c.name.clone());
+        .key("exam_no", &*cand.exam_no)
+        .key("name", cand.name.clone());
     item.findings = findings;
-    item.extra.push(("major_code", json!(c.major_code)));
+    item.extra.push(("major_code", json!(cand.major_code)));
     item.extra.push(("major_name", json!(major_name)));
-    item.extra.push(("level", json!(level.map(Level::zh))));
-    item.extra.push(("school", json!(c.school)));
+    item.extra
+        .push(("level", json!(level.map(ProgramLevel::zh))));
+    item.extra.push(("school", json!(cand.school)));
     match missing {
         Some(m) => item.lazy.push(("missing", Lazy::new(m))),
         None => item.extra.push(("missing", Value::Null)),

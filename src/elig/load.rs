@@ -12,33 +12,33 @@ use crate::table::Row;
 use crate::text::{norm, norm_cow};
 
 use super::msg::EligMsg;
-use super::plan::{Level, Plans};
+use super::plan::{Plans, ProgramLevel};
 
 /// A score value. Numbers are kept in tenths.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Val {
+pub enum ScoreValue {
     Num(u16),
     Pass,
     Fail,
     Exempt,
 }
 
-impl Val {
+impl ScoreValue {
     /// For display: `85`, `85.5`, `合格`, `不合格`, `免考`.
     pub fn show(self) -> String {
         match self {
-            Val::Num(t) if t % 10 == 0 => (t / 10).to_string(),
-            Val::Num(t) => format!("{}.{}", t / 10, t % 10),
-            Val::Pass => "合格".into(),
-            Val::Fail => "不合格".into(),
-            Val::Exempt => "免考".into(),
+            ScoreValue::Num(t) if t % 10 == 0 => (t / 10).to_string(),
+            ScoreValue::Num(t) => format!("{}.{}", t / 10, t % 10),
+            ScoreValue::Pass => "合格".into(),
+            ScoreValue::Fail => "不合格".into(),
+            ScoreValue::Exempt => "免考".into(),
         }
     }
     fn rank(self) -> u16 {
         match self {
-            Val::Num(t) => t,
-            Val::Pass | Val::Exempt => 1001,
-            Val::Fail => 0,
+            ScoreValue::Num(t) => t,
+            ScoreValue::Pass | ScoreValue::Exempt => 1001,
+            ScoreValue::Fail => 0,
         }
     }
 }
@@ -46,25 +46,25 @@ impl Val {
 /// Reads a score cell: 0-100 (decimals allowed, a trailing 分 too),
 /// 合格/不合格, the graded words 优秀/良好/中等/及格 (pass) and 不及格/差 (fail),
 /// 缺考/违纪 (no pass), 免考. Anything else is `None`.
-pub fn parse_score(s: &str) -> Option<Val> {
+pub fn parse_score(s: &str) -> Option<ScoreValue> {
     // the usual whole number, without the float parser
     let b = s.as_bytes();
     if (1..=3).contains(&b.len()) && b.iter().all(u8::is_ascii_digit) {
         let n = b.iter().fold(0u16, |n, c| n * 10 + u16::from(c - b'0'));
-        return (n <= 100).then_some(Val::Num(n * 10));
+        return (n <= 100).then_some(ScoreValue::Num(n * 10));
     }
     parse_score_text(s)
 }
 
 /// [`parse_score`] for any text.
-pub(super) fn parse_score_text(s: &str) -> Option<Val> {
+pub(super) fn parse_score_text(s: &str) -> Option<ScoreValue> {
     let t = norm_cow(s);
     Some(match t.as_ref() {
         "合格" | "通过" | "及格" | "优秀" | "良好" | "中等" | "优" | "良" | "中" | "pass"
-        | "Pass" | "PASS" => Val::Pass,
+        | "Pass" | "PASS" => ScoreValue::Pass,
         "不合格" | "不及格" | "不通过" | "差" | "缺考" | "违纪" | "作弊" | "取消" | "fail"
-        | "Fail" | "FAIL" => Val::Fail,
-        "免考" | "免试" => Val::Exempt,
+        | "Fail" | "FAIL" => ScoreValue::Fail,
+        "免考" | "免试" => ScoreValue::Exempt,
         _ => {
             let n = t.trim_end_matches('分');
             if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
@@ -74,14 +74,14 @@ pub(super) fn parse_score_text(s: &str) -> Option<Val> {
             if !(0.0..=100.0).contains(&v) {
                 return None;
             }
-            Val::Num((v * 10.0).round() as u16)
+            ScoreValue::Num((v * 10.0).round() as u16)
         }
     })
 }
 
 /// Kind of a score row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SKind {
+pub enum ScoreKind {
     Exam,
     Practice,
     Thesis,
@@ -90,27 +90,33 @@ pub enum SKind {
     Substitution,
 }
 
-impl SKind {
+impl ScoreKind {
     /// Reads 成绩类型; empty is 笔试.
-    pub fn parse(s: &str) -> Option<SKind> {
+    pub fn parse(s: &str) -> Option<ScoreKind> {
         Some(match norm_cow(s).as_ref() {
-            "" | "笔试" | "考试" | "统考" | "课程考试" | "exam" => SKind::Exam,
-            "实践" | "实践考核" | "实践环节" | "实验" | "practice" => SKind::Practice,
-            "论文" | "毕业论文" | "毕业设计" | "论文答辩" | "thesis" => SKind::Thesis,
-            "免考" | "免试" | "exemption" => SKind::Exemption,
-            "转入" | "转考" | "外省转入" | "转入成绩" | "transfer" => SKind::Transfer,
-            "替代" | "学分替代" | "替代成绩" | "substitution" => SKind::Substitution,
+            "" | "笔试" | "考试" | "统考" | "课程考试" | "exam" => ScoreKind::Exam,
+            "实践" | "实践考核" | "实践环节" | "实验" | "practice" => {
+                ScoreKind::Practice
+            }
+            "论文" | "毕业论文" | "毕业设计" | "论文答辩" | "thesis" => {
+                ScoreKind::Thesis
+            }
+            "免考" | "免试" | "exemption" => ScoreKind::Exemption,
+            "转入" | "转考" | "外省转入" | "转入成绩" | "transfer" => {
+                ScoreKind::Transfer
+            }
+            "替代" | "学分替代" | "替代成绩" | "substitution" => ScoreKind::Substitution,
             _ => return None,
         })
     }
     pub fn zh(self) -> &'static str {
         match self {
-            SKind::Exam => "笔试",
-            SKind::Practice => "实践",
-            SKind::Thesis => "论文",
-            SKind::Exemption => "免考",
-            SKind::Transfer => "转入",
-            SKind::Substitution => "替代",
+            ScoreKind::Exam => "笔试",
+            ScoreKind::Practice => "实践",
+            ScoreKind::Thesis => "论文",
+            ScoreKind::Exemption => "免考",
+            ScoreKind::Transfer => "转入",
+            ScoreKind::Substitution => "替代",
         }
     }
 }
@@ -176,8 +182,8 @@ pub fn parse_date(s: &str) -> Option<DateRange> {
 pub struct Attempt {
     /// The plan course it counts for (for a substitution: the replaced course).
     pub course: u32,
-    pub val: Val,
-    pub kind: SKind,
+    pub val: ScoreValue,
+    pub kind: ScoreKind,
     pub passed: bool,
     pub approved: Option<DateRange>,
     pub archived: Option<bool>,
@@ -233,7 +239,7 @@ pub struct Cert {
 
 /// A candidate and everything known about them.
 #[derive(Clone, Debug, Default)]
-pub struct Cand {
+pub struct Candidate {
     /// Shared with the index of exam numbers.
     pub exam_no: std::sync::Arc<str>,
     pub name: String,
@@ -241,7 +247,7 @@ pub struct Cand {
     pub id_no: String,
     pub major_code: String,
     pub major_name: String,
-    pub level: Option<Level>,
+    pub level: Option<ProgramLevel>,
     pub level_text: String,
     pub school: String,
     pub additional_type: String,
@@ -257,7 +263,7 @@ pub struct Cand {
     pub graduated: Vec<(String, Option<String>)>,
 }
 
-/// Wrapper so `Cand` can derive Default.
+/// Wrapper so `Candidate` can derive Default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IdTypeOpt(pub IdType);
 impl Default for IdTypeOpt {
@@ -337,8 +343,10 @@ pub const SCORE_COLUMNS: &[&str] = ScoreCols::KEYS;
 /// of should be kept (plain exam, practical or thesis results recorded
 /// alike); a tie keeps the earlier one.
 fn same_slot(a: &Attempt, b: &Attempt) -> bool {
-    matches!(a.kind, SKind::Exam | SKind::Practice | SKind::Thesis)
-        && a.course == b.course
+    matches!(
+        a.kind,
+        ScoreKind::Exam | ScoreKind::Practice | ScoreKind::Thesis
+    ) && a.course == b.course
         && a.kind == b.kind
         && a.place == b.place
         && a.note == b.note
@@ -372,9 +380,9 @@ pub struct GradRow {
 /// The candidates and row problems of one chunk of the candidates table,
 /// in file order.
 #[derive(Default)]
-pub struct CandChunk {
+pub struct CandidateChunk {
     /// (row number, candidate).
-    pub cands: Vec<(usize, Cand)>,
+    pub cands: Vec<(usize, Candidate)>,
     pub problems: Vec<InputProblem>,
     /// The problem a repeated exam number gets (file and column filled in).
     duplicate: Option<InputProblem>,
@@ -395,12 +403,12 @@ pub struct ScoreChunk {
     cols: Option<ScoreCols>,
 }
 
-impl CandChunk {
+impl CandidateChunk {
     /// A chunk for `bytes` of a candidates file: room for a row per 96
     /// bytes (reserved, not touched), so the records are not moved as the
     /// chunk grows.
     pub fn with_size(bytes: u64) -> Self {
-        CandChunk {
+        CandidateChunk {
             cands: Vec::with_capacity((bytes / 96).min(1 << 20) as usize),
             ..Default::default()
         }
@@ -444,7 +452,7 @@ pub struct Loaded {
     pub plans: std::sync::Arc<Plans>,
     /// The notes of the candidates' attempts.
     pub notes: Notes,
-    pub cands: Vec<Cand>,
+    pub cands: Vec<Candidate>,
     pub by_exam_no: HashMap<std::sync::Arc<str>, u32, FastHash>,
     pub problems: Vec<InputProblem>,
     pub default_pass_mark: f64,
@@ -478,7 +486,7 @@ impl Loaded {
     }
 
     /// One row of the candidates table.
-    pub fn candidate_row(&self, row: &Row<'_>, out: &mut CandChunk) {
+    pub fn candidate_row(&self, row: &Row<'_>, out: &mut CandidateChunk) {
         let k = *out.cols.get_or_insert_with(|| CandCols::new(row.schema()));
         let Some(exam_no) = row.get_at(k.exam_no).map(norm).filter(|s| !s.is_empty()) else {
             out.problems.push(row.problem(
@@ -502,7 +510,7 @@ impl Loaded {
             ));
         }
         let g = |i: usize| row.get_at(i).map(norm).unwrap_or_default();
-        let mut c = Cand {
+        let mut c = Candidate {
             exam_no: exam_no.into(),
             name: g(k.name),
             id_type: IdTypeOpt(IdType::parse(row.get_at(k.id_type))),
@@ -515,7 +523,7 @@ impl Loaded {
             conduct: g(k.conduct),
             ..Default::default()
         };
-        c.level = Level::parse(&c.level_text);
+        c.level = ProgramLevel::parse(&c.level_text);
         for (v, col) in [
             (&c.name, "姓名"),
             (&c.id_no, "证件号码"),
@@ -589,7 +597,7 @@ impl Loaded {
     /// Adds the chunks of candidates in file order; a repeated exam number
     /// is an `elig.record` finding on the first candidate and a warning on
     /// the repeating row.
-    pub fn add_candidates(&mut self, chunks: Vec<CandChunk>) {
+    pub fn add_candidates(&mut self, chunks: Vec<CandidateChunk>) {
         let n: usize = chunks.iter().map(|c| c.cands.len()).sum();
         self.cands.reserve(n);
         self.by_exam_no.reserve(n);
@@ -598,7 +606,7 @@ impl Loaded {
         }
     }
 
-    fn add_chunk(&mut self, chunk: CandChunk) {
+    fn add_chunk(&mut self, chunk: CandidateChunk) {
         self.problems.extend(chunk.problems);
         for (row, c) in chunk.cands {
             if let Some(&i) = self.by_exam_no.get(&*c.exam_no) {
@@ -677,7 +685,7 @@ impl Loaded {
             return;
         };
         let kind_raw = row.get_at(k.kind).unwrap_or("");
-        let Some(mut kind) = SKind::parse(kind_raw) else {
+        let Some(mut kind) = ScoreKind::parse(kind_raw) else {
             out.problems.push(row.problem(
                 "kind",
                 Severity::Error,
@@ -688,12 +696,12 @@ impl Loaded {
             ));
             return;
         };
-        if val == Val::Exempt && kind == SKind::Exam {
-            kind = SKind::Exemption;
+        if val == ScoreValue::Exempt && kind == ScoreKind::Exam {
+            kind = ScoreKind::Exemption;
         }
         let code_raw = row.get_at(k.course_code).unwrap_or("");
         let (target, note): (std::borrow::Cow<'_, str>, Option<String>) =
-            if kind == SKind::Substitution {
+            if kind == ScoreKind::Substitution {
                 match row.get_at(k.replaces) {
                     Some(r) => (
                         super::plan::norm_code(r).into(),
@@ -748,7 +756,7 @@ impl Loaded {
             _ => None,
         });
         let mut place = Place::Ok;
-        if matches!(kind, SKind::Practice | SKind::Thesis) || pc.category.is_practical() {
+        if matches!(kind, ScoreKind::Practice | ScoreKind::Thesis) || pc.category.is_practical() {
             let m = row.get_at(k.major_code).map(norm).unwrap_or_default();
             let s = row.get_at(k.school).map(norm).unwrap_or_default();
             let mp = if m.is_empty() || m == c.major_code {
@@ -773,11 +781,11 @@ impl Loaded {
                 );
             }
         }
-        if kind == SKind::Substitution && !sub_names(&pc.name) {
+        if kind == ScoreKind::Substitution && !sub_names(&pc.name) {
             // kept, but it will not count (see engine)
             note = Some(format!("!{}", note.as_deref().unwrap_or("")).into_boxed_str());
         }
-        if kind == SKind::Exemption {
+        if kind == ScoreKind::Exemption {
             if let Some(cert) = row.get_at(k.certificate) {
                 if !cert_ok(cert, self.plans.courses.code(course)) {
                     note = Some(format!("!{}", norm(cert)).into_boxed_str());
@@ -786,9 +794,9 @@ impl Loaded {
         }
         let mark = plan.pass_mark.unwrap_or(self.default_pass_mark);
         let passed = match val {
-            Val::Num(t) => f64::from(t) / 10.0 + 1e-9 >= mark,
-            Val::Pass | Val::Exempt => true,
-            Val::Fail => false,
+            ScoreValue::Num(t) => f64::from(t) / 10.0 + 1e-9 >= mark,
+            ScoreValue::Pass | ScoreValue::Exempt => true,
+            ScoreValue::Fail => false,
         };
         let a = Attempt {
             course,

@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use crate::finding::LazyJson;
 
-use super::engine::f1;
-use super::load::Val;
+use super::engine::round1;
+use super::load::ScoreValue;
 use super::plan::{Plan, Plans};
 
 /// A required course (or course group) not yet passed.
@@ -18,7 +18,7 @@ pub(crate) struct ReqGap {
     /// Index into the variant's `required`.
     pub ri: usize,
     /// Best result so far of each course of the group (`any_of` order).
-    pub best: Vec<Option<Val>>,
+    pub best: Vec<Option<ScoreValue>>,
     /// Records of the group that do not count, as labels.
     pub not_counted: Vec<String>,
 }
@@ -31,7 +31,7 @@ pub(crate) struct MissingView {
     pub variant: usize,
     pub required: Vec<ReqGap>,
     /// Additional courses due, with their best result so far.
-    pub additional: Vec<(u32, Option<Val>)>,
+    pub additional: Vec<(u32, Option<ScoreValue>)>,
     pub el_credits_short: f64,
     pub el_count_short: u32,
     pub add_count_short: u32,
@@ -50,14 +50,14 @@ struct CourseJson<'a> {
     plan: &'a Plan,
     id: u32,
     category: Option<&'static str>,
-    best: Option<Val>,
+    best: Option<ScoreValue>,
     /// (group label, its courses with their best results)
     group: Option<(&'a Option<String>, Vec<CourseJson<'a>>)>,
     not_counted: &'a [String],
 }
 
 impl<'a> CourseJson<'a> {
-    fn plain(plans: &'a Plans, plan: &'a Plan, id: u32, best: Option<Val>) -> Self {
+    fn plain(plans: &'a Plans, plan: &'a Plan, id: u32, best: Option<ScoreValue>) -> Self {
         CourseJson {
             plans,
             plan,
@@ -138,13 +138,13 @@ impl Serialize for MissingView {
             .collect();
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("required", &required)?;
-        m.serialize_entry("elective_credits_short", &f1(self.el_credits_short))?;
+        m.serialize_entry("elective_credits_short", &round1(self.el_credits_short))?;
         m.serialize_entry("elective_count_short", &self.el_count_short)?;
         m.serialize_entry("additional", &additional)?;
         m.serialize_entry("additional_count_short", &self.add_count_short)?;
-        m.serialize_entry("additional_credits_short", &f1(self.add_credits_short))?;
-        m.serialize_entry("total_credits", &f1(self.total))?;
-        m.serialize_entry("total_credits_short", &f1(self.total_short))?;
+        m.serialize_entry("additional_credits_short", &round1(self.add_credits_short))?;
+        m.serialize_entry("total_credits", &round1(self.total))?;
+        m.serialize_entry("total_credits_short", &round1(self.total_short))?;
         if p.variants.len() > 1 {
             m.serialize_entry("track", &v.label)?;
         }
@@ -190,7 +190,7 @@ mod tests {
         let plans = &*m.plans;
         let p = &plans.plans[m.plan];
         let v = &p.variants[m.variant];
-        let course = |id: u32, best: Option<Val>| {
+        let course = |id: u32, best: Option<ScoreValue>| {
             let mut o = course_json(p, plans, id);
             if let Some(b) = best {
                 o["best"] = json!(b.show());
@@ -226,13 +226,13 @@ mod tests {
         let add: Vec<Value> = m.additional.iter().map(|&(i, b)| course(i, b)).collect();
         let mut o = json!({
             "required": req,
-            "elective_credits_short": f1(m.el_credits_short),
+            "elective_credits_short": round1(m.el_credits_short),
             "elective_count_short": m.el_count_short,
             "additional": add,
             "additional_count_short": m.add_count_short,
-            "additional_credits_short": f1(m.add_credits_short),
-            "total_credits": f1(m.total),
-            "total_credits_short": f1(m.total_short),
+            "additional_credits_short": round1(m.add_credits_short),
+            "total_credits": round1(m.total),
+            "total_credits_short": round1(m.total_short),
         });
         if p.variants.len() > 1 {
             o["track"] = json!(v.label);
@@ -305,16 +305,16 @@ mod tests {
             required: vec![
                 ReqGap {
                     ri: 0,
-                    best: vec![Some(Val::Num(455))],
+                    best: vec![Some(ScoreValue::Num(455))],
                     not_counted: vec!["03708 免考 2022-05-10".into()],
                 },
                 ReqGap {
                     ri: 1,
-                    best: vec![None, Some(Val::Fail)],
+                    best: vec![None, Some(ScoreValue::Fail)],
                     not_counted: vec![],
                 },
             ],
-            additional: vec![(0, Some(Val::Pass)), (1, None)],
+            additional: vec![(0, Some(ScoreValue::Pass)), (1, None)],
             el_credits_short: 4.5,
             el_count_short: 2,
             add_count_short: 1,

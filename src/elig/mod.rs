@@ -12,6 +12,7 @@
 //! kept, course codes are interned as `u32`, scores are small enums, and
 //! only the best plain attempt per (candidate, course) is kept.
 
+mod conditions;
 mod engine;
 mod load;
 mod missing;
@@ -32,7 +33,7 @@ use crate::policy::{Batch, Policy};
 use crate::table::{self, ReadOptions, Row, Schema};
 use crate::{Error, Result};
 
-pub use load::{parse_date, parse_score, SKind, Val};
+pub use load::{parse_date, parse_score, ScoreKind, ScoreValue};
 pub use msg::EligMsg;
 pub use report::{read_report, PrereqResult};
 
@@ -241,7 +242,7 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         Which::Candidates,
         &table::schemas::CANDIDATES,
         load::CANDIDATE_COLUMNS,
-        load::CandChunk::with_size,
+        load::CandidateChunk::with_size,
         |out, r| ld.candidate_row(&r, out),
     )?;
     problems.extend(p);

@@ -19,23 +19,23 @@ use super::msg::EligMsg;
 
 /// 专科 / 本科.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Level {
+pub enum ProgramLevel {
     /// 专科 (associate).
     Zhuanke,
     /// 本科 (bachelor).
     Benke,
 }
 
-impl Level {
+impl ProgramLevel {
     /// Reads 专科/大专/高职/本科/专升本/独立本科段/`associate`/`bachelor`.
-    pub fn parse(s: &str) -> Option<Level> {
+    pub fn parse(s: &str) -> Option<ProgramLevel> {
         let s = crate::text::norm(s);
         if s.is_empty() {
             return None;
         }
         let l = s.to_ascii_lowercase();
         if s.contains("本科") || s.contains("专升本") || l == "bachelor" || l == "benke" {
-            Some(Level::Benke)
+            Some(ProgramLevel::Benke)
         } else if s.contains("专科")
             || s.contains("大专")
             || s.contains("高职")
@@ -43,15 +43,15 @@ impl Level {
             || l == "associate"
             || l == "zhuanke"
         {
-            Some(Level::Zhuanke)
+            Some(ProgramLevel::Zhuanke)
         } else {
             None
         }
     }
     pub fn zh(self) -> &'static str {
         match self {
-            Level::Zhuanke => "专科",
-            Level::Benke => "本科",
+            ProgramLevel::Zhuanke => "专科",
+            ProgramLevel::Benke => "本科",
         }
     }
 }
@@ -217,7 +217,7 @@ pub struct Variant {
 pub struct Plan {
     pub major_code: String,
     pub major_name: String,
-    pub level: Option<Level>,
+    pub level: Option<ProgramLevel>,
     /// Main exam schools (empty: any).
     pub schools: Vec<String>,
     pub pass_mark: Option<f64>,
@@ -262,7 +262,7 @@ impl Plans {
 #[derive(Default)]
 struct FlatMajor {
     name: String,
-    level: Option<Level>,
+    level: Option<ProgramLevel>,
     schools: Vec<String>,
     pass_mark: Option<f64>,
     courses: CourseMap,
@@ -385,7 +385,7 @@ impl FlatBuilder {
             }
         }
         if let Some(l) = row.get("level") {
-            match Level::parse(l) {
+            match ProgramLevel::parse(l) {
                 Some(l) => {
                     if let Some((a, b)) = set_once_level(&mut m.level, l, &mut m.errors) {
                         problems.push(row.problem(
@@ -643,8 +643,8 @@ impl FlatBuilder {
 }
 
 fn set_once_level(
-    slot: &mut Option<Level>,
-    v: Level,
+    slot: &mut Option<ProgramLevel>,
+    v: ProgramLevel,
     errors: &mut Vec<String>,
 ) -> Option<(String, String)> {
     match slot {
@@ -836,7 +836,7 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
     }
     let level = match &jp.level {
         None => None,
-        Some(l) => Some(Level::parse(l).ok_or_else(|| format!("level `{l}`"))?),
+        Some(l) => Some(ProgramLevel::parse(l).ok_or_else(|| format!("level `{l}`"))?),
     };
     if let Some(p) = jp.pass_mark {
         if !(p.is_finite() && (0.0..=100.0).contains(&p)) {

@@ -11,9 +11,9 @@ use crate::text;
 
 use super::msg::{PrereqMsg, Side};
 
-/// Level of a qualification, ordered.
+/// QualificationLevel of a qualification, ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
+pub enum QualificationLevel {
     /// Below 专科: 中专, 高中, 职高, 技校...
     Below,
     /// 专科 / 高职 / 大专.
@@ -26,20 +26,20 @@ pub enum Level {
     Doctor,
 }
 
-impl Level {
+impl QualificationLevel {
     /// Chinese name.
     pub fn zh(self) -> &'static str {
         match self {
-            Level::Below => "专科以下",
-            Level::Associate => "专科",
-            Level::Bachelor => "本科",
-            Level::Master => "硕士研究生",
-            Level::Doctor => "博士研究生",
+            QualificationLevel::Below => "专科以下",
+            QualificationLevel::Associate => "专科",
+            QualificationLevel::Bachelor => "本科",
+            QualificationLevel::Master => "硕士研究生",
+            QualificationLevel::Doctor => "博士研究生",
         }
     }
 
     /// Reads a level text. `None`: not recognised.
-    pub fn parse(s: &str) -> Option<Level> {
+    pub fn parse(s: &str) -> Option<QualificationLevel> {
         let t = text::norm(s).to_lowercase();
         // "高中起点本科" / "专科起点本科": the level is what follows 起点.
         let t = match t.split_once("起点") {
@@ -51,10 +51,10 @@ impl Level {
         }
         // Highest first; "博士研究生" before "研究生".
         if t.contains("博士") || t.contains("doctor") || t.contains("phd") {
-            return Some(Level::Doctor);
+            return Some(QualificationLevel::Doctor);
         }
         if t.contains("硕士") || t.contains("研究生") || t.contains("master") {
-            return Some(Level::Master);
+            return Some(QualificationLevel::Master);
         }
         // Below-专科 words before 专科 words ("中专" contains "专").
         const BELOW: &[&str] = &[
@@ -75,7 +75,7 @@ impl Level {
             "high school",
         ];
         if BELOW.iter().any(|w| t.contains(w)) {
-            return Some(Level::Below);
+            return Some(QualificationLevel::Below);
         }
         if t.contains("本科")
             || t.contains("学士")
@@ -85,7 +85,7 @@ impl Level {
             || t.contains("bachelor")
             || t.contains("undergraduate")
         {
-            return Some(Level::Bachelor);
+            return Some(QualificationLevel::Bachelor);
         }
         if t.contains("专科")
             || t.contains("大专")
@@ -97,7 +97,7 @@ impl Level {
             || t.contains("associate")
             || t.contains("junior college")
         {
-            return Some(Level::Associate);
+            return Some(QualificationLevel::Associate);
         }
         None
     }
@@ -293,21 +293,17 @@ pub fn verification_link(code: &str) -> String {
     format!("https://www.chsi.com.cn/xlcx/bg.do?vcode={code}&srcid=bgcx")
 }
 
-fn f(code: &'static str, sev: Severity, msg: PrereqMsg) -> Finding {
-    Finding::new(code, sev, msg)
-}
-
 /// `prereq.level`. Returns the findings and the level used further on.
 pub fn check_level(
     prior_level: Option<&str>,
-    from_certificate: Option<Level>,
+    from_certificate: Option<QualificationLevel>,
     proof: Option<Proof>,
-) -> (Vec<Finding>, Option<Level>) {
+) -> (Vec<Finding>, Option<QualificationLevel>) {
     const C: &str = "prereq.level";
     match prior_level {
-        Some(t) if !t.trim().is_empty() => match Level::parse(t) {
-            Some(Level::Below) => (
-                vec![f(
+        Some(t) if !t.trim().is_empty() => match QualificationLevel::parse(t) {
+            Some(QualificationLevel::Below) => (
+                vec![Finding::new(
                     C,
                     Severity::Error,
                     PrereqMsg::LevelBelow {
@@ -316,11 +312,11 @@ pub fn check_level(
                 )
                 .measured(t.trim())
                 .expected(json!(["专科", "本科", "硕士", "博士"]))],
-                Some(Level::Below),
+                Some(QualificationLevel::Below),
             ),
             Some(l) => (vec![], Some(l)),
             None => (
-                vec![f(
+                vec![Finding::new(
                     C,
                     Severity::Warning,
                     PrereqMsg::LevelUnknown {
@@ -335,12 +331,15 @@ pub fn check_level(
         _ => {
             if proof == Some(Proof::Concurrent) {
                 // The concurrent 专科 is by definition 专科 (000_… 二(二)4).
-                (vec![], Some(Level::Associate))
+                (vec![], Some(QualificationLevel::Associate))
             } else if let Some(l) = from_certificate {
-                // Level empty: the certificate number's level code says it.
+                // QualificationLevel empty: the certificate number's level code says it.
                 (vec![], Some(l))
             } else {
-                (vec![f(C, Severity::Warning, PrereqMsg::LevelMissing)], None)
+                (
+                    vec![Finding::new(C, Severity::Warning, PrereqMsg::LevelMissing)],
+                    None,
+                )
             }
         }
     }
@@ -372,7 +371,7 @@ pub fn check_cutoff(
         if let Some(late) = ctx.late_diploma_by {
             let cert_empty = certificate_no.map(str::trim).unwrap_or("").is_empty();
             if ctx.as_of > late && cert_empty {
-                return vec![f(
+                return vec![Finding::new(
                     C,
                     Severity::Error,
                     PrereqMsg::LateMissed {
@@ -382,7 +381,7 @@ pub fn check_cutoff(
                 .expected(late.to_string())];
             }
             if ctx.as_of <= late {
-                return vec![f(
+                return vec![Finding::new(
                     C,
                     Severity::Warning,
                     PrereqMsg::LatePending {
@@ -392,10 +391,14 @@ pub fn check_cutoff(
                 .expected(late.to_string())];
             }
         }
-        return vec![f(C, Severity::Warning, PrereqMsg::GraduatedMissing)];
+        return vec![Finding::new(
+            C,
+            Severity::Warning,
+            PrereqMsg::GraduatedMissing,
+        )];
     };
     let Some(d) = DateVal::parse(g) else {
-        return vec![f(
+        return vec![Finding::new(
             C,
             Severity::Warning,
             PrereqMsg::GraduatedUnreadable { value: g.into() },
@@ -416,12 +419,12 @@ pub fn check_cutoff(
     if first > cut {
         if let Some(late) = limit {
             if last <= late {
-                return vec![f(C, Severity::Warning, PrereqMsg::CutoffLate { graduated: show.clone(), cutoff: cut.to_string(), late_by: late.to_string() })
+                return vec![Finding::new(C, Severity::Warning, PrereqMsg::CutoffLate { graduated: show.clone(), cutoff: cut.to_string(), late_by: late.to_string() })
                     .measured(show)
                     .expected(json!({"by": cut.to_string(), "fresh_full_time_graduates_by": late.to_string()}))];
             }
             if first <= late {
-                return vec![f(
+                return vec![Finding::new(
                     C,
                     Severity::Warning,
                     PrereqMsg::CutoffAmbiguous {
@@ -433,7 +436,7 @@ pub fn check_cutoff(
                 .expected(late.to_string())];
             }
         }
-        return vec![f(
+        return vec![Finding::new(
             C,
             Severity::Error,
             PrereqMsg::CutoffAfter {
@@ -445,7 +448,7 @@ pub fn check_cutoff(
         .expected(limit.unwrap_or(cut).to_string())];
     }
     // A month straddling the cut-off.
-    vec![f(
+    vec![Finding::new(
         C,
         Severity::Warning,
         PrereqMsg::CutoffAmbiguous {
@@ -520,8 +523,8 @@ pub fn check_identity(
     as_of: NaiveDate,
     unmask: bool,
 ) -> IdentityOutcome {
-    const ID: &str = "prereq.id_number";
-    const M: &str = "prereq.identity_match";
+    const ID_NUMBER: &str = "prereq.id_number";
+    const IDENTITY_MATCH: &str = "prereq.identity_match";
     let show = |s: &str| if unmask { s.to_string() } else { idno::mask(s) };
     let mut out = IdentityOutcome::default();
     let id_type = IdType::parse(exam.id_type);
@@ -532,8 +535,8 @@ pub fn check_identity(
     // The exam record's own number.
     let mut exam_parsed = None;
     match exam_id {
-        None => out.findings.push(f(
-            ID,
+        None => out.findings.push(Finding::new(
+            ID_NUMBER,
             Severity::Error,
             PrereqMsg::IdMissing { side: Side::Exam },
         )),
@@ -541,8 +544,8 @@ pub fn check_identity(
             Ok(p) => {
                 if p.upgraded {
                     out.findings.push(
-                        f(
-                            ID,
+                        Finding::new(
+                            ID_NUMBER,
                             Severity::Info,
                             PrereqMsg::IdUpgraded {
                                 side: Side::Exam,
@@ -560,8 +563,8 @@ pub fn check_identity(
             Err(e) => {
                 let (zh, en) = id_reason(&e);
                 out.findings.push(
-                    f(
-                        ID,
+                    Finding::new(
+                        ID_NUMBER,
                         Severity::Error,
                         PrereqMsg::IdInvalid {
                             side: Side::Exam,
@@ -586,8 +589,8 @@ pub fn check_identity(
                 Ok(p) => {
                     if p.upgraded {
                         out.findings.push(
-                            f(
-                                ID,
+                            Finding::new(
+                                ID_NUMBER,
                                 Severity::Info,
                                 PrereqMsg::IdUpgraded {
                                     side: Side::Prior,
@@ -604,8 +607,8 @@ pub fn check_identity(
                     prior_ok = false;
                     let (zh, en) = id_reason(&e);
                     out.findings.push(
-                        f(
-                            ID,
+                        Finding::new(
+                            ID_NUMBER,
                             Severity::Warning,
                             PrereqMsg::IdInvalid {
                                 side: Side::Prior,
@@ -621,13 +624,13 @@ pub fn check_identity(
         }
     }
 
-    // Birth date and gender from the ID number vs the exam record.
+    // Birth date and gender from the ID_NUMBER number vs the exam record.
     if let Some(p) = &exam_parsed {
         if let Some(b) = exam.birth_date.map(str::trim).filter(|s| !s.is_empty()) {
             match DateVal::parse(b) {
                 Some(DateVal::Day(d)) if d != p.birth_date => out.findings.push(
-                    f(
-                        M,
+                    Finding::new(
+                        IDENTITY_MATCH,
                         Severity::Warning,
                         PrereqMsg::BirthDiffers {
                             from_id: p.birth_date.to_string(),
@@ -641,8 +644,8 @@ pub fn check_identity(
                     if (y, m) != (p.birth_date.year(), p.birth_date.month()) =>
                 {
                     out.findings.push(
-                        f(
-                            M,
+                        Finding::new(
+                            IDENTITY_MATCH,
                             Severity::Warning,
                             PrereqMsg::BirthDiffers {
                                 from_id: p.birth_date.to_string(),
@@ -660,8 +663,8 @@ pub fn check_identity(
             if let Some(rg) = Gender::parse(g) {
                 if rg != p.gender {
                     out.findings.push(
-                        f(
-                            M,
+                        Finding::new(
+                            IDENTITY_MATCH,
                             Severity::Warning,
                             PrereqMsg::GenderDiffers {
                                 from_id: p.gender.zh().into(),
@@ -676,11 +679,11 @@ pub fn check_identity(
         }
     }
 
-    // Name and ID between the two records.
+    // Name and ID_NUMBER between the two records.
     let name_differs = match prior_name.map(str::trim).filter(|s| !s.is_empty()) {
         None => {
-            out.findings.push(f(
-                M,
+            out.findings.push(Finding::new(
+                IDENTITY_MATCH,
                 Severity::Warning,
                 PrereqMsg::PriorIdentityMissing { what: "name" },
             ));
@@ -690,8 +693,8 @@ pub fn check_identity(
     };
     let id_differs = match (exam_id, prior_id) {
         (_, None) => {
-            out.findings.push(f(
-                M,
+            out.findings.push(Finding::new(
+                IDENTITY_MATCH,
                 Severity::Warning,
                 PrereqMsg::PriorIdentityMissing { what: "id" },
             ));
@@ -713,7 +716,7 @@ pub fn check_identity(
         let (_, pn) = name_differs.expect("checked");
         let (_, e, p) = id_differs.expect("checked");
         out.findings.push(
-            f(M, Severity::Error, PrereqMsg::NameAndIdDiffer)
+            Finding::new(IDENTITY_MATCH, Severity::Error, PrereqMsg::NameAndIdDiffer)
                 .measured(json!({"name": pn.trim(), "id_no": show(p)}))
                 .expected(json!({"name": exam.name.trim(), "id_no": show(e)})),
         );
@@ -721,8 +724,8 @@ pub fn check_identity(
         let (_, pn) = name_differs.expect("checked");
         out.changed = true;
         out.findings.push(
-            f(
-                M,
+            Finding::new(
+                IDENTITY_MATCH,
                 Severity::Warning,
                 PrereqMsg::NameDiffers {
                     exam: exam.name.trim().into(),
@@ -736,8 +739,8 @@ pub fn check_identity(
         let (_, e, p) = id_differs.expect("checked");
         out.changed = prior_ok;
         out.findings.push(
-            f(
-                M,
+            Finding::new(
+                IDENTITY_MATCH,
                 Severity::Warning,
                 PrereqMsg::IdDiffers {
                     exam: show(e),
@@ -757,11 +760,14 @@ pub enum CertForm {
     /// 18 digits: school 5, type 1, year 4, level 2, serial 6.
     Regular {
         year: i32,
-        level: Option<Level>,
+        level: Option<QualificationLevel>,
         type_code: u8,
     },
     /// 17 digits of 2001-2002: school 5, type 1, year 4, level 2, serial 5.
-    Regular17 { year: i32, level: Option<Level> },
+    Regular17 {
+        year: i32,
+        level: Option<QualificationLevel>,
+    },
     /// 17-digit self-taught form: type 6, level 1, region 6, year 2,
     /// session 1, serial 5, check 1.
     SelfTaught17 { year2: u32 },
@@ -769,12 +775,12 @@ pub enum CertForm {
     Unknown,
 }
 
-fn level_code(s: &str) -> Option<Option<Level>> {
+fn level_code(s: &str) -> Option<Option<QualificationLevel>> {
     match s {
-        "01" => Some(Some(Level::Doctor)),
-        "02" => Some(Some(Level::Master)),
-        "04" | "05" => Some(Some(Level::Bachelor)),
-        "06" => Some(Some(Level::Associate)),
+        "01" => Some(Some(QualificationLevel::Doctor)),
+        "02" => Some(Some(QualificationLevel::Master)),
+        "04" | "05" => Some(Some(QualificationLevel::Bachelor)),
+        "06" => Some(Some(QualificationLevel::Associate)),
         _ => None,
     }
 }
@@ -859,9 +865,12 @@ pub fn check_certificate(
             let m = PrereqMsg::CertPending {
                 late_by: late.to_string(),
             };
-            return done(vec![f(C, Severity::Warning, m)], None);
+            return done(vec![Finding::new(C, Severity::Warning, m)], None);
         }
-        return done(vec![f(C, Severity::Warning, PrereqMsg::CertMissing)], None);
+        return done(
+            vec![Finding::new(C, Severity::Warning, PrereqMsg::CertMissing)],
+            None,
+        );
     };
     if proof == Some(Proof::Foreign) {
         // A foreign diploma's number has no Chinese structure.
@@ -869,7 +878,7 @@ pub fn check_certificate(
     }
     let c = compact(raw);
     let grad = graduated_on.and_then(DateVal::parse);
-    let plevel = prior_level.and_then(Level::parse);
+    let plevel = prior_level.and_then(QualificationLevel::parse);
     let plevel_text = prior_level.map(str::trim).unwrap_or("");
     // Before electronic registration (2001) numbers had no national form.
     if grad.is_some_and(|g| g.year() < 2001) {
@@ -895,7 +904,7 @@ pub fn check_certificate(
             if let Some(g) = grad {
                 if (g.year() % 100) as u32 != year2 {
                     out.push(
-                        f(
+                        Finding::new(
                             C,
                             Severity::Warning,
                             PrereqMsg::CertYearMismatch {
@@ -913,7 +922,7 @@ pub fn check_certificate(
             return done(out, Some("self_taught_17"));
         }
         CertForm::Unknown => {
-            let finding = f(
+            let finding = Finding::new(
                 C,
                 Severity::Warning,
                 PrereqMsg::CertUnrecognised { value: c.clone() },
@@ -931,7 +940,7 @@ pub fn check_certificate(
     if let (Some(y), Some(g)) = (year, grad) {
         if y != g.year() {
             out.push(
-                f(
+                Finding::new(
                     C,
                     sev,
                     PrereqMsg::CertYearMismatch {
@@ -949,7 +958,7 @@ pub fn check_certificate(
     if let (Some(cl), Some(pl)) = (level, plevel) {
         if cl != pl {
             out.push(
-                f(
+                Finding::new(
                     C,
                     sev,
                     PrereqMsg::CertLevelMismatch {
@@ -976,7 +985,7 @@ pub fn check_certificate(
 pub struct CertOutcome {
     pub findings: Vec<Finding>,
     /// The level the number encodes, when recognised.
-    pub level: Option<Level>,
+    pub level: Option<QualificationLevel>,
     /// What the number was recognised as: `regular`, `adult`, `self_taught`,
     /// `online` (18-digit forms by type digit 1/5/6/7), `regular_17`,
     /// `self_taught_17`, `pre_2001`, `foreign`, `unrecognised`; `None` when
@@ -1001,7 +1010,7 @@ pub fn check_proof_code(
             Some(p) => Some(p),
             None => {
                 out.push(
-                    f(
+                    Finding::new(
                         C,
                         Severity::Warning,
                         PrereqMsg::ProofUnknownKind { value: t.into() },
@@ -1016,7 +1025,7 @@ pub fn check_proof_code(
     let Some(code) = code else {
         if pt.is_none() {
             if let Some(late) = pending_until {
-                out.push(f(
+                out.push(Finding::new(
                     C,
                     Severity::Warning,
                     PrereqMsg::LatePending {
@@ -1024,10 +1033,10 @@ pub fn check_proof_code(
                     },
                 ));
             } else {
-                out.push(f(C, Severity::Warning, PrereqMsg::ProofMissing));
+                out.push(Finding::new(C, Severity::Warning, PrereqMsg::ProofMissing));
             }
         } else if let Some(p) = proof {
-            out.push(f(
+            out.push(Finding::new(
                 C,
                 Severity::Warning,
                 PrereqMsg::ProofCodeMissing { proof: p.zh() },
@@ -1048,7 +1057,7 @@ pub fn check_proof_code(
         Some(Proof::Record) => {
             if online.is_none() {
                 out.push(
-                    f(
+                    Finding::new(
                         C,
                         Severity::Error,
                         PrereqMsg::ProofCodeMalformed {
@@ -1064,7 +1073,7 @@ pub fn check_proof_code(
         Some(Proof::Report) => {
             if online.is_none() && !is_report_number(&code) {
                 out.push(
-                    f(
+                    Finding::new(
                         C,
                         Severity::Warning,
                         PrereqMsg::ProofCodeUnrecognised {
@@ -1080,7 +1089,7 @@ pub fn check_proof_code(
         Some(Proof::Foreign) => {
             if !is_foreign_eval_number(&code) {
                 out.push(
-                    f(
+                    Finding::new(
                         C,
                         Severity::Warning,
                         PrereqMsg::ProofCodeUnrecognised {
@@ -1096,7 +1105,7 @@ pub fn check_proof_code(
         Some(Proof::Concurrent) => {
             if !is_admission_number(&code) {
                 out.push(
-                    f(
+                    Finding::new(
                         C,
                         Severity::Warning,
                         PrereqMsg::ProofCodeUnrecognised {
@@ -1112,7 +1121,7 @@ pub fn check_proof_code(
         None => {
             if pt.is_none() {
                 out.push(
-                    f(
+                    Finding::new(
                         C,
                         Severity::Warning,
                         PrereqMsg::ProofCodeUnrecognised {
@@ -1141,11 +1150,12 @@ pub fn check_expiry(
     }
     let Some(v) = valid_until.map(str::trim).filter(|s| !s.is_empty()) else {
         return vec![
-            f(C, Severity::Warning, PrereqMsg::ProofValidityMissing).expected(review.to_string())
+            Finding::new(C, Severity::Warning, PrereqMsg::ProofValidityMissing)
+                .expected(review.to_string()),
         ];
     };
     match DateVal::parse(v) {
-        None => vec![f(
+        None => vec![Finding::new(
             C,
             Severity::Warning,
             PrereqMsg::ProofValidityUnreadable { value: v.into() },
@@ -1155,7 +1165,7 @@ pub fn check_expiry(
             let (_, last) = d.range();
             // Valid "until" a day includes that day.
             if last < review {
-                vec![f(
+                vec![Finding::new(
                     C,
                     Severity::Error,
                     PrereqMsg::ProofExpired {
@@ -1180,7 +1190,7 @@ pub fn check_original(id_type: Option<&str>, proof: Option<Proof>, changed: bool
     if !t.is_mainland() {
         let shown = id_type.map(str::trim).unwrap_or("").to_string();
         out.push(
-            f(
+            Finding::new(
                 C,
                 Severity::Warning,
                 PrereqMsg::OriginalNonMainland {
@@ -1193,13 +1203,13 @@ pub fn check_original(id_type: Option<&str>, proof: Option<Proof>, changed: bool
     }
     if proof == Some(Proof::Foreign) {
         out.push(
-            f(C, Severity::Warning, PrereqMsg::OriginalForeign)
+            Finding::new(C, Severity::Warning, PrereqMsg::OriginalForeign)
                 .expected(json!(["前置学历毕业证书原件", "复印件"])),
         );
     }
     if changed {
         out.push(
-            f(C, Severity::Warning, PrereqMsg::OriginalChanged).expected(json!([
+            Finding::new(C, Severity::Warning, PrereqMsg::OriginalChanged).expected(json!([
                 "前置学历毕业证书原件",
                 "复印件",
                 "公安部门的有关证明材料"
@@ -1230,7 +1240,7 @@ pub fn check_concurrent(
         return vec![]; // prereq.proof_code reports the missing number
     };
     let Some(eligibility) = eligibility else {
-        return vec![f(
+        return vec![Finding::new(
             C,
             Severity::Warning,
             PrereqMsg::ConcurrentUnchecked { adm: adm.clone() },
@@ -1238,7 +1248,7 @@ pub fn check_concurrent(
         .measured(adm)];
     };
     match eligibility.get(&adm) {
-        None => vec![f(
+        None => vec![Finding::new(
             C,
             Severity::Error,
             PrereqMsg::ConcurrentNotFound { adm: adm.clone() },
@@ -1247,7 +1257,7 @@ pub fn check_concurrent(
         Some(e) => {
             if let Some(n) = e.name.as_deref().filter(|n| !n.trim().is_empty()) {
                 if name_key(n) != name_key(candidate_name) {
-                    return vec![f(
+                    return vec![Finding::new(
                         C,
                         Severity::Error,
                         PrereqMsg::ConcurrentOtherPerson {
@@ -1260,8 +1270,8 @@ pub fn check_concurrent(
                 }
             }
             if let Some(l) = e.level.as_deref().filter(|l| !l.trim().is_empty()) {
-                if Level::parse(l) != Some(Level::Associate) {
-                    return vec![f(
+                if QualificationLevel::parse(l) != Some(QualificationLevel::Associate) {
+                    return vec![Finding::new(
                         C,
                         Severity::Error,
                         PrereqMsg::ConcurrentNotAssociate {
@@ -1275,14 +1285,14 @@ pub fn check_concurrent(
             }
             match e.verdict.trim() {
                 "eligible" | "可以毕业" => vec![],
-                "review" | "待核查" => vec![f(
+                "review" | "待核查" => vec![Finding::new(
                     C,
                     Severity::Warning,
                     PrereqMsg::ConcurrentReview { adm: adm.clone() },
                 )
                 .measured("review")
                 .expected("eligible")],
-                v => vec![f(
+                v => vec![Finding::new(
                     C,
                     Severity::Error,
                     PrereqMsg::ConcurrentNotEligible {

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-pub use checks::{EligEntry, Level, Proof};
+pub use checks::{EligEntry, Proof, QualificationLevel};
 pub use msg::{PrereqMsg, Side};
 
 use crate::finding::{Finding, InputProblem, Item, Report, Severity};
@@ -35,7 +35,7 @@ pub const COMMAND: &str = "prereq verify";
 
 /// One candidate (exam record) as far as this command needs it.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct CandidateRec {
+pub struct Candidate {
     /// Row in the candidates file (0 when built in memory).
     pub row: usize,
     pub exam_no: String,
@@ -76,7 +76,7 @@ pub struct EligibilityResult {
 /// Everything `verify` reads.
 #[derive(Clone, Debug, Default)]
 pub struct PrereqInputs {
-    pub candidates: Vec<CandidateRec>,
+    pub candidates: Vec<Candidate>,
     pub prior: Vec<PriorRec>,
     pub eligibility: Option<EligibilityResult>,
     /// Paths, for input problems.
@@ -134,7 +134,7 @@ impl PrereqInputs {
         };
         let mut cands = Vec::new();
         let mut p1 = table::read(candidates, &schemas::CANDIDATES, opts, &mut |row| {
-            cands.push(CandidateRec {
+            cands.push(Candidate {
                 row: row.row,
                 exam_no: row.get("exam_no").unwrap_or("").trim().to_string(),
                 name: row.get("name").unwrap_or("").trim().to_string(),
@@ -235,8 +235,10 @@ pub fn parse_eligibility(text: &str, path: &Path) -> Result<EligibilityResult> {
         };
         // Someone applying for 专科 and 本科 in one batch may be listed twice:
         // the 专科 entry is the one a concurrent admission number refers to.
-        let is_assoc =
-            |e: &EligEntry| e.level.as_deref().and_then(Level::parse) == Some(Level::Associate);
+        let is_assoc = |e: &EligEntry| {
+            e.level.as_deref().and_then(QualificationLevel::parse)
+                == Some(QualificationLevel::Associate)
+        };
         match entries.get(&e.exam_no) {
             Some(old) if is_assoc(old) || !is_assoc(&e) => {}
             _ => {
@@ -251,9 +253,9 @@ pub fn parse_eligibility(text: &str, path: &Path) -> Result<EligibilityResult> {
 /// `Some(true)` 本科, `Some(false)` 专科, `None` unknown.
 fn is_bachelor(level: Option<&str>) -> Option<bool> {
     let l = level?;
-    match Level::parse(l) {
-        Some(Level::Bachelor) => Some(true),
-        Some(Level::Associate) => Some(false),
+    match QualificationLevel::parse(l) {
+        Some(QualificationLevel::Bachelor) => Some(true),
+        Some(QualificationLevel::Associate) => Some(false),
         _ => None,
     }
 }
@@ -288,7 +290,7 @@ struct RunCtx {
 
 /// Checks one prior record of a candidate. Returns (findings, extra fields).
 fn check_record(
-    cand: &CandidateRec,
+    cand: &Candidate,
     p: &PriorRec,
     ctx: &RunCtx,
     elig: Option<&EligibilityResult>,

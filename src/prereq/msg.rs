@@ -94,7 +94,7 @@ pub enum PrereqMsg {
         graduated_year: String,
         heuristic: bool,
     },
-    /// Level code in the certificate number differs from the prior level.
+    /// QualificationLevel code in the certificate number differs from the prior level.
     CertLevelMismatch {
         value: String,
         cert_level: String,

@@ -23,8 +23,8 @@ fn zhang_id() -> String {
     id("110105", "19980901", 2)
 }
 
-fn cand(exam_no: &str) -> CandidateRec {
-    CandidateRec {
+fn cand(exam_no: &str) -> Candidate {
+    Candidate {
         row: 2,
         exam_no: exam_no.into(),
         name: "张三".into(),
@@ -56,7 +56,7 @@ fn prior(exam_no: &str) -> PriorRec {
 }
 
 fn run_with(
-    c: Vec<CandidateRec>,
+    c: Vec<Candidate>,
     p: Vec<PriorRec>,
     policy: &str,
     batch: &str,
@@ -82,7 +82,7 @@ fn one(p: PriorRec) -> Item {
     one_c(cand("A1"), p)
 }
 
-fn one_c(c: CandidateRec, p: PriorRec) -> Item {
+fn one_c(c: Candidate, p: PriorRec) -> Item {
     let r = run_with(
         vec![c],
         vec![p],
@@ -863,19 +863,27 @@ fn eligibility_reads_this_json() {
 
 #[test]
 fn every_message_renders_in_both_languages() {
+    // A1's prior record has a level below 专科, no graduation date and a
+    // malformed certificate number; A2 has no prior record at all.
+    let mut bad = prior("A1");
+    bad.prior_level = Some("中专".into());
+    bad.graduated_on = None;
+    bad.certificate_no = Some("123".into());
     let r = run_with(
-        vec![cand("A1")],
-        vec![prior("A1")],
+        vec![cand("A1"), cand("A2")],
+        vec![bad],
         "guangdong",
         "2022-06",
         "2022-06-10",
         |_, _| {},
     );
-    for it in &r.results {
-        for f in &it.findings {
-            assert!(!f.message.render(Lang::Zh).is_empty());
-            assert!(!f.message.render(Lang::En).is_empty());
-        }
+    let findings: Vec<_> = r.results.iter().flat_map(|it| &it.findings).collect();
+    // the fixture's one candidate has findings (the loop below must see some)
+    assert!(!findings.is_empty(), "no findings to render");
+    for f in findings {
+        let (zh, en) = (f.message.render(Lang::Zh), f.message.render(Lang::En));
+        assert!(!zh.is_empty() && !en.is_empty(), "{}", f.code);
+        assert_ne!(zh, en, "{}: the two languages differ", f.code);
     }
 }
 
@@ -893,17 +901,47 @@ fn parsers() {
     );
     assert_eq!(DateVal::parse("2006年07月"), Some(DateVal::Month(2006, 7)));
     assert_eq!(DateVal::parse("2023-02-30"), None);
-    assert_eq!(Level::parse("高职（专科）"), Some(Level::Associate));
-    assert_eq!(Level::parse("中专"), Some(Level::Below));
-    assert_eq!(Level::parse("博士研究生"), Some(Level::Doctor));
-    assert_eq!(Level::parse("高等职业教育"), Some(Level::Associate));
-    assert_eq!(Level::parse("高起专"), Some(Level::Associate));
-    assert_eq!(Level::parse("高起本"), Some(Level::Bachelor));
-    assert_eq!(Level::parse("普通高中"), Some(Level::Below));
-    assert_eq!(Level::parse("第二学士学位"), Some(Level::Bachelor));
-    assert_eq!(Level::parse("预科"), None);
-    assert_eq!(Level::parse("高中起点本科"), Some(Level::Bachelor));
-    assert_eq!(Level::parse("高中起点专科"), Some(Level::Associate));
+    assert_eq!(
+        QualificationLevel::parse("高职（专科）"),
+        Some(QualificationLevel::Associate)
+    );
+    assert_eq!(
+        QualificationLevel::parse("中专"),
+        Some(QualificationLevel::Below)
+    );
+    assert_eq!(
+        QualificationLevel::parse("博士研究生"),
+        Some(QualificationLevel::Doctor)
+    );
+    assert_eq!(
+        QualificationLevel::parse("高等职业教育"),
+        Some(QualificationLevel::Associate)
+    );
+    assert_eq!(
+        QualificationLevel::parse("高起专"),
+        Some(QualificationLevel::Associate)
+    );
+    assert_eq!(
+        QualificationLevel::parse("高起本"),
+        Some(QualificationLevel::Bachelor)
+    );
+    assert_eq!(
+        QualificationLevel::parse("普通高中"),
+        Some(QualificationLevel::Below)
+    );
+    assert_eq!(
+        QualificationLevel::parse("第二学士学位"),
+        Some(QualificationLevel::Bachelor)
+    );
+    assert_eq!(QualificationLevel::parse("预科"), None);
+    assert_eq!(
+        QualificationLevel::parse("高中起点本科"),
+        Some(QualificationLevel::Bachelor)
+    );
+    assert_eq!(
+        QualificationLevel::parse("高中起点专科"),
+        Some(QualificationLevel::Associate)
+    );
     assert!(is_online_code("090888693519"));
     assert!(!is_online_code("09088869351"));
     assert!(is_report_number("50111111111111111111"));
@@ -935,7 +973,7 @@ mod prop {
         #[test]
         fn parsers_never_panic(s in "\\PC{0,30}") {
             let _ = DateVal::parse(&s);
-            let _ = Level::parse(&s);
+            let _ = QualificationLevel::parse(&s);
             let _ = Proof::parse(&s);
             let _ = cert_form(&compact(&s), chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap());
             let _ = name_key(&s);
