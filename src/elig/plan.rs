@@ -317,68 +317,71 @@ fn set_once<T: PartialEq + Copy + std::fmt::Display>(
     }
 }
 
-impl FlatBuilder {
-    /// Takes one row of the flat plan table; returns the problems found.
-    pub fn row(&mut self, row: &Row<'_>, problems: &mut Vec<InputProblem>) {
-        let Some(major) = row.get("major_code").map(crate::text::norm) else {
-            problems.push(row.problem(
-                "major_code",
-                Severity::Error,
-                "elig.plan_row",
-                EligMsg::MissingValue {
-                    column: "专业代码".into(),
-                },
-            ));
-            return;
-        };
-        let Some(code) = row.get("course_code").map(norm_code) else {
-            problems.push(row.problem(
-                "course_code",
-                Severity::Error,
-                "elig.plan_row",
-                EligMsg::MissingValue {
-                    column: "课程代码".into(),
-                },
-            ));
-            return;
-        };
-        let cat_text = row.get("category").unwrap_or("");
-        let Some(category) = Category::parse(cat_text) else {
-            problems.push(row.problem(
-                "category",
-                Severity::Error,
-                "elig.plan_row",
-                EligMsg::BadCategory {
-                    value: cat_text.into(),
-                },
-            ));
-            return;
-        };
-        let credits = match row.get("credits") {
-            None => 0.0,
-            Some(c) => match parse_num(c) {
-                Some(v) => v,
-                None => {
-                    problems.push(row.problem(
-                        "credits",
-                        Severity::Error,
-                        "elig.plan_row",
-                        EligMsg::BadNumber { value: c.into() },
-                    ));
-                    return;
-                }
+/// The values every row of the flat plan table must have: major code,
+/// course code, category and credits. `None` (and the problem) when one is
+/// missing or unreadable.
+fn row_keys(
+    row: &Row<'_>,
+    problems: &mut Vec<InputProblem>,
+) -> Option<(String, String, Category, f64)> {
+    let Some(major) = row.get("major_code").map(crate::text::norm) else {
+        problems.push(row.problem(
+            "major_code",
+            Severity::Error,
+            "elig.plan_row",
+            EligMsg::MissingValue {
+                column: "专业代码".into(),
             },
-        };
-        let idx = match self.index.get(&major) {
-            Some(&i) => i,
+        ));
+        return None;
+    };
+    let Some(code) = row.get("course_code").map(norm_code) else {
+        problems.push(row.problem(
+            "course_code",
+            Severity::Error,
+            "elig.plan_row",
+            EligMsg::MissingValue {
+                column: "课程代码".into(),
+            },
+        ));
+        return None;
+    };
+    let cat_text = row.get("category").unwrap_or("");
+    let Some(category) = Category::parse(cat_text) else {
+        problems.push(row.problem(
+            "category",
+            Severity::Error,
+            "elig.plan_row",
+            EligMsg::BadCategory {
+                value: cat_text.into(),
+            },
+        ));
+        return None;
+    };
+    let credits = match row.get("credits") {
+        None => 0.0,
+        Some(c) => match parse_num(c) {
+            Some(v) => v,
             None => {
-                self.majors.push((major.clone(), FlatMajor::default()));
-                self.index.insert(major.clone(), self.majors.len() - 1);
-                self.majors.len() - 1
+                problems.push(row.problem(
+                    "credits",
+                    Severity::Error,
+                    "elig.plan_row",
+                    EligMsg::BadNumber { value: c.into() },
+                ));
+                return None;
             }
-        };
-        let id = self.courses.intern(&code);
-        let m = &mut self.majors[idx].1;
+        },
+    };
+    Some((major, code, category, credits))
+}
+
+impl FlatMajor {
+    /// The columns that describe the major (name, level, schools, credit
+    /// rules), which every row of the major may repeat: a value that
+    /// differs from an earlier row is a conflict.
+    fn major_fields(&mut self, row: &Row<'_>, major: &str, problems: &mut Vec<InputProblem>) {
+        let m = self;
         if let Some(n) = row.get("major_name") {
             if m.name.is_empty() {
                 m.name = crate::text::norm(n);
@@ -393,7 +396,7 @@ impl FlatBuilder {
                             Severity::Error,
                             "elig.plan_conflict",
                             EligMsg::PlanConflict {
-                                major: major.clone(),
+                                major: major.to_string(),
                                 field: "层次".into(),
                                 a,
                                 b,
@@ -428,7 +431,7 @@ impl FlatBuilder {
                                     Severity::Error,
                                     "elig.plan_conflict",
                                     EligMsg::PlanConflict {
-                                        major: major.clone(),
+                                        major: major.to_string(),
                                         field: $zh.into(),
                                         a,
                                         b,
@@ -484,7 +487,7 @@ impl FlatBuilder {
                                 Severity::Error,
                                 "elig.plan_conflict",
                                 EligMsg::PlanConflict {
-                                    major: major.clone(),
+                                    major: major.to_string(),
                                     field: "加考最低门数".into(),
                                     a: old.to_string(),
                                     b: n.to_string(),
@@ -504,6 +507,20 @@ impl FlatBuilder {
                 )),
             }
         }
+    }
+
+    /// The course of one row, in its role (required group, elective,
+    /// additional); a course listed twice in the same role is a warning.
+    fn add_course(
+        &mut self,
+        row: &Row<'_>,
+        id: u32,
+        code: &str,
+        category: Category,
+        credits: f64,
+        problems: &mut Vec<InputProblem>,
+    ) {
+        let m = self;
         let label = row.get("group").map(crate::text::norm).unwrap_or_default();
         let kind_label = if category == Category::Additional {
             row.get("additional_type")
@@ -520,7 +537,9 @@ impl FlatBuilder {
                 "course_code",
                 Severity::Warning,
                 "elig.plan_row",
-                EligMsg::DuplicateCourse { code: code.clone() },
+                EligMsg::DuplicateCourse {
+                    code: code.to_string(),
+                },
             ));
             return;
         }
@@ -576,6 +595,27 @@ impl FlatBuilder {
             }
             Category::Elective => m.electives.push(id),
         }
+    }
+}
+
+impl FlatBuilder {
+    /// Takes one row of the flat plan table; returns the problems found.
+    pub fn row(&mut self, row: &Row<'_>, problems: &mut Vec<InputProblem>) {
+        let Some((major, code, category, credits)) = row_keys(row, problems) else {
+            return;
+        };
+        let idx = match self.index.get(&major) {
+            Some(&i) => i,
+            None => {
+                self.majors.push((major.clone(), FlatMajor::default()));
+                self.index.insert(major.clone(), self.majors.len() - 1);
+                self.majors.len() - 1
+            }
+        };
+        let id = self.courses.intern(&code);
+        let m = &mut self.majors[idx].1;
+        m.major_fields(row, &major, problems);
+        m.add_course(row, id, &code, category, credits, problems);
     }
 
     /// The plans, in first-seen order.
@@ -814,26 +854,7 @@ pub fn parse_json(text: &str, path: &Path) -> Result<Plans> {
 }
 
 fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, String> {
-    let mut courses: CourseMap = CourseMap::default();
-    for c in &jp.courses {
-        if !(c.credits.is_finite() && c.credits >= 0.0) {
-            return Err(format!("course {}: credits {}", c.code, c.credits));
-        }
-        let id = interner.intern(&norm_code(&c.code));
-        if courses
-            .insert(
-                id,
-                Course {
-                    name: crate::text::norm(&c.name),
-                    credits: c.credits,
-                    category: Category::Elective,
-                },
-            )
-            .is_some()
-        {
-            return Err(format!("course {} listed twice", c.code));
-        }
-    }
+    let courses = json_courses(&jp.courses, interner)?;
     let level = match &jp.level {
         None => None,
         Some(l) => Some(ProgramLevel::parse(l).ok_or_else(|| format!("level `{l}`"))?),
@@ -843,145 +864,24 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
             return Err(format!("pass_mark {p}"));
         }
     }
-    let look = |c: &str,
-                cat: Option<Category>,
-                courses: &mut CourseMap|
-     -> std::result::Result<u32, String> {
-        let id = interner
-            .get(&norm_code(c))
-            .filter(|i| courses.contains_key(i))
-            .ok_or_else(|| format!("course {c} is not in `courses`"))?;
-        if let Some(cat) = cat {
-            let e = courses.get_mut(&id).expect("checked");
-            // the strongest role wins for display (required > practice/thesis > additional > elective)
-            if e.category == Category::Elective || cat == Category::Required {
-                e.category = cat;
-            }
-        }
-        Ok(id)
-    };
-    let reqs = |list: &[JReq],
-                cat: Category,
-                courses: &mut CourseMap,
-                out: &mut Vec<Requirement>|
-     -> std::result::Result<(), String> {
-        for r in list {
-            match r {
-                JReq::One(c) => out.push(Requirement {
-                    label: None,
-                    any_of: vec![look(c, Some(cat), courses)?],
-                    category: cat,
-                }),
-                JReq::Any { any_of, label } => {
-                    if any_of.is_empty() {
-                        return Err("empty any_of".into());
-                    }
-                    let ids = any_of
-                        .iter()
-                        .map(|c| look(c, Some(cat), courses))
-                        .collect::<std::result::Result<Vec<_>, _>>()?;
-                    out.push(Requirement {
-                        label: label.clone(),
-                        any_of: ids,
-                        category: cat,
-                    });
-                }
-            }
-        }
-        Ok(())
-    };
-    let mut base_req = Vec::new();
-    reqs(
-        &jp.required,
-        Category::Required,
-        &mut courses,
-        &mut base_req,
-    )?;
-    reqs(
-        &jp.practice,
-        Category::Practice,
-        &mut courses,
-        &mut base_req,
-    )?;
-    reqs(&jp.thesis, Category::Thesis, &mut courses, &mut base_req)?;
-    let elective =
-        |e: &JElective, courses: &mut CourseMap| -> std::result::Result<ElectiveRule, String> {
-            if let Some(c) = e.min_credits {
-                if !(c.is_finite() && c >= 0.0) {
-                    return Err(format!("min_credits {c}"));
-                }
-            }
-            Ok(ElectiveRule {
-                courses: e
-                    .courses
-                    .iter()
-                    .map(|c| look(c, None, courses))
-                    .collect::<std::result::Result<_, _>>()?,
-                min_credits: e.min_credits,
-                min_count: e.min_count,
-            })
-        };
-    let base_el = match &jp.electives {
-        Some(e) => elective(e, &mut courses)?,
-        None => ElectiveRule::default(),
-    };
-    let additional = |list: &[JAdditional],
-                      courses: &mut CourseMap|
-     -> std::result::Result<Vec<AdditionalRule>, String> {
-        list.iter()
-            .map(|a| {
-                Ok(AdditionalRule {
-                    kind: crate::text::norm(&a.kind),
-                    courses: a
-                        .courses
-                        .iter()
-                        .map(|c| look(c, Some(Category::Additional), courses))
-                        .collect::<std::result::Result<_, String>>()?,
-                    min_count: a.min_count,
-                    min_credits: a.min_credits.filter(|c| c.is_finite()),
-                })
-            })
-            .collect()
-    };
-    let base_add = additional(&jp.additional, &mut courses)?;
+    let mut roles = JsonRoles { interner, courses };
+    let mut base_required = Vec::new();
+    roles.requirements(&jp.required, Category::Required, &mut base_required)?;
+    roles.requirements(&jp.practice, Category::Practice, &mut base_required)?;
+    roles.requirements(&jp.thesis, Category::Thesis, &mut base_required)?;
     let base = Variant {
         label: None,
-        required: base_req,
-        electives: base_el,
-        additional: base_add,
+        required: base_required,
+        electives: match &jp.electives {
+            Some(e) => roles.electives(e)?,
+            None => ElectiveRule::default(),
+        },
+        additional: roles.additional(&jp.additional)?,
         min_total_credits: jp.min_total_credits.filter(|c| c.is_finite()),
     };
     let mut variants = Vec::new();
-    for t in &jp.tracks {
-        let mut v = base.clone();
-        v.label = Some(t.label.clone());
-        reqs(
-            &t.required,
-            Category::Required,
-            &mut courses,
-            &mut v.required,
-        )?;
-        reqs(
-            &t.practice,
-            Category::Practice,
-            &mut courses,
-            &mut v.required,
-        )?;
-        reqs(&t.thesis, Category::Thesis, &mut courses, &mut v.required)?;
-        if let Some(e) = &t.electives {
-            let mut r = elective(e, &mut courses)?;
-            if r.courses.is_empty() {
-                r.courses = base.electives.courses.clone();
-            }
-            v.electives = r;
-        }
-        if let Some(a) = &t.additional {
-            v.additional = additional(a, &mut courses)?;
-        }
-        if let Some(m) = t.min_total_credits {
-            v.min_total_credits = Some(m);
-        }
-        variants.push(v);
+    for track in &jp.tracks {
+        variants.push(roles.track(&base, track)?);
     }
     if variants.is_empty() {
         variants.push(base);
@@ -997,8 +897,152 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
             .filter(|s| !s.is_empty())
             .collect(),
         pass_mark: jp.pass_mark,
-        courses,
+        courses: roles.courses,
         variants,
         errors: Vec::new(),
     })
+}
+
+/// The `courses` list of a JSON plan (each an elective until a rule gives
+/// it a stronger role).
+fn json_courses(
+    list: &[JCourse],
+    interner: &mut Interner,
+) -> std::result::Result<CourseMap, String> {
+    let mut courses = CourseMap::default();
+    for c in list {
+        if !(c.credits.is_finite() && c.credits >= 0.0) {
+            return Err(format!("course {}: credits {}", c.code, c.credits));
+        }
+        let id = interner.intern(&norm_code(&c.code));
+        let course = Course {
+            name: crate::text::norm(&c.name),
+            credits: c.credits,
+            category: Category::Elective,
+        };
+        if courses.insert(id, course).is_some() {
+            return Err(format!("course {} listed twice", c.code));
+        }
+    }
+    Ok(courses)
+}
+
+/// The rules of a JSON plan, resolved against its `courses` list.
+struct JsonRoles<'a> {
+    interner: &'a Interner,
+    courses: CourseMap,
+}
+
+impl JsonRoles<'_> {
+    /// The id of a course of the `courses` list, given the role `category`
+    /// (the strongest role wins for display: required > practice/thesis >
+    /// additional > elective).
+    fn course(
+        &mut self,
+        code: &str,
+        category: Option<Category>,
+    ) -> std::result::Result<u32, String> {
+        let id = self
+            .interner
+            .get(&norm_code(code))
+            .filter(|i| self.courses.contains_key(i))
+            .ok_or_else(|| format!("course {code} is not in `courses`"))?;
+        if let Some(category) = category {
+            let e = self.courses.get_mut(&id).expect("checked");
+            if e.category == Category::Elective || category == Category::Required {
+                e.category = category;
+            }
+        }
+        Ok(id)
+    }
+
+    fn requirements(
+        &mut self,
+        list: &[JReq],
+        category: Category,
+        out: &mut Vec<Requirement>,
+    ) -> std::result::Result<(), String> {
+        for r in list {
+            let (label, any_of) = match r {
+                JReq::One(c) => (None, vec![self.course(c, Some(category))?]),
+                JReq::Any { any_of, label } => {
+                    if any_of.is_empty() {
+                        return Err("empty any_of".into());
+                    }
+                    let ids = any_of
+                        .iter()
+                        .map(|c| self.course(c, Some(category)))
+                        .collect::<std::result::Result<Vec<_>, _>>()?;
+                    (label.clone(), ids)
+                }
+            };
+            out.push(Requirement {
+                label,
+                any_of,
+                category,
+            });
+        }
+        Ok(())
+    }
+
+    fn electives(&mut self, e: &JElective) -> std::result::Result<ElectiveRule, String> {
+        if let Some(c) = e.min_credits {
+            if !(c.is_finite() && c >= 0.0) {
+                return Err(format!("min_credits {c}"));
+            }
+        }
+        Ok(ElectiveRule {
+            courses: e
+                .courses
+                .iter()
+                .map(|c| self.course(c, None))
+                .collect::<std::result::Result<_, _>>()?,
+            min_credits: e.min_credits,
+            min_count: e.min_count,
+        })
+    }
+
+    fn additional(
+        &mut self,
+        list: &[JAdditional],
+    ) -> std::result::Result<Vec<AdditionalRule>, String> {
+        list.iter()
+            .map(|a| {
+                Ok(AdditionalRule {
+                    kind: crate::text::norm(&a.kind),
+                    courses: a
+                        .courses
+                        .iter()
+                        .map(|c| self.course(c, Some(Category::Additional)))
+                        .collect::<std::result::Result<_, String>>()?,
+                    min_count: a.min_count,
+                    min_credits: a.min_credits.filter(|c| c.is_finite()),
+                })
+            })
+            .collect()
+    }
+
+    /// A track (方向): the base rules plus the track's own; its electives,
+    /// additional courses and total replace the base's when given.
+    fn track(&mut self, base: &Variant, t: &JTrack) -> std::result::Result<Variant, String> {
+        let mut v = base.clone();
+        v.label = Some(t.label.clone());
+        self.requirements(&t.required, Category::Required, &mut v.required)?;
+        self.requirements(&t.practice, Category::Practice, &mut v.required)?;
+        self.requirements(&t.thesis, Category::Thesis, &mut v.required)?;
+        if let Some(e) = &t.electives {
+            let mut r = self.electives(e)?;
+            if r.courses.is_empty() {
+                r.courses = base.electives.courses.clone();
+            }
+            v.electives = r;
+        }
+        if let Some(a) = &t.additional {
+            v.additional = self.additional(a)?;
+        }
+        if let Some(m) = t.min_total_credits {
+            v.min_total_credits = Some(m);
+        }
+        Ok(v)
+    }
 }

@@ -20,21 +20,7 @@ use serde_json::Value;
 use crate::finding::Report;
 use crate::msg::Lang;
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::text::escape_html as escape;
 
 /// A `data:` URI for PNG or JPEG bytes (sniffed); `None` for anything else.
 fn data_uri(bytes: &[u8]) -> Option<String> {

@@ -515,6 +515,18 @@ fn doc_key(s: &str) -> String {
     compact(s)
 }
 
+const ID_NUMBER: &str = "prereq.id_number";
+const IDENTITY_MATCH: &str = "prereq.identity_match";
+
+/// An ID number as a message shows it: masked unless `--unmask`.
+fn shown(id: &str, unmask: bool) -> String {
+    if unmask {
+        id.to_string()
+    } else {
+        idno::mask(id)
+    }
+}
+
 /// `prereq.id_number` and `prereq.identity_match`.
 pub fn check_identity(
     exam: &ExamIdentity<'_>,
@@ -523,12 +535,8 @@ pub fn check_identity(
     as_of: NaiveDate,
     unmask: bool,
 ) -> IdentityOutcome {
-    const ID_NUMBER: &str = "prereq.id_number";
-    const IDENTITY_MATCH: &str = "prereq.identity_match";
-    let show = |s: &str| if unmask { s.to_string() } else { idno::mask(s) };
     let mut out = IdentityOutcome::default();
-    let id_type = IdType::parse(exam.id_type);
-    let gb = id_type.uses_gb11643();
+    let gb = IdType::parse(exam.id_type).uses_gb11643();
     let exam_id = exam.id_no.map(str::trim).filter(|s| !s.is_empty());
     let prior_id = prior_id.map(str::trim).filter(|s| !s.is_empty());
 
@@ -540,218 +548,204 @@ pub fn check_identity(
             Severity::Error,
             PrereqMsg::IdMissing { side: Side::Exam },
         )),
-        Some(id) if gb => match idno::parse(id, as_of) {
-            Ok(p) => {
-                if p.upgraded {
-                    out.findings.push(
-                        Finding::new(
-                            ID_NUMBER,
-                            Severity::Info,
-                            PrereqMsg::IdUpgraded {
-                                side: Side::Exam,
-                                from: show(id),
-                                to: show(&p.normalized),
-                            },
-                        )
-                        .measured(show(id))
-                        .expected(show(&p.normalized)),
-                    );
-                }
+        Some(id) if gb => match check_id_number(id, Side::Exam, as_of, unmask, &mut out.findings) {
+            Some(p) => {
                 out.id_shown = Some(p.normalized.clone());
                 exam_parsed = Some(p);
             }
-            Err(e) => {
-                let (zh, en) = id_reason(&e);
-                out.findings.push(
-                    Finding::new(
-                        ID_NUMBER,
-                        Severity::Error,
-                        PrereqMsg::IdInvalid {
-                            side: Side::Exam,
-                            id: show(id),
-                            reason: zh,
-                            reason_en: en,
-                        },
-                    )
-                    .measured(show(id)),
-                );
-                out.id_shown = Some(idno::normalize(id));
-            }
+            None => out.id_shown = Some(idno::normalize(id)),
         },
         Some(id) => out.id_shown = Some(doc_key(id)),
     }
-
     // The prior record's number.
-    let mut prior_ok = true;
-    if let Some(pid) = prior_id {
-        if gb {
-            match idno::parse(pid, as_of) {
-                Ok(p) => {
-                    if p.upgraded {
-                        out.findings.push(
-                            Finding::new(
-                                ID_NUMBER,
-                                Severity::Info,
-                                PrereqMsg::IdUpgraded {
-                                    side: Side::Prior,
-                                    from: show(pid),
-                                    to: show(&p.normalized),
-                                },
-                            )
-                            .measured(show(pid))
-                            .expected(show(&p.normalized)),
-                        );
-                    }
-                }
-                Err(e) => {
-                    prior_ok = false;
-                    let (zh, en) = id_reason(&e);
-                    out.findings.push(
-                        Finding::new(
-                            ID_NUMBER,
-                            Severity::Warning,
-                            PrereqMsg::IdInvalid {
-                                side: Side::Prior,
-                                id: show(pid),
-                                reason: zh,
-                                reason_en: en,
-                            },
-                        )
-                        .measured(show(pid)),
-                    );
-                }
-            }
+    let prior_ok = match prior_id {
+        Some(pid) if gb => {
+            check_id_number(pid, Side::Prior, as_of, unmask, &mut out.findings).is_some()
         }
-    }
-
-    // Birth date and gender from the ID_NUMBER number vs the exam record.
+        _ => true,
+    };
     if let Some(p) = &exam_parsed {
-        if let Some(b) = exam.birth_date.map(str::trim).filter(|s| !s.is_empty()) {
-            match DateVal::parse(b) {
-                Some(DateVal::Day(d)) if d != p.birth_date => out.findings.push(
+        out.findings.extend(birth_and_gender(exam, p));
+    }
+    name_and_id_match(exam, prior_name, prior_id, gb, prior_ok, unmask, &mut out);
+    out
+}
+
+/// A GB 11643 number of one side: an info finding when a 15-digit number
+/// was upgraded, an error (exam side) or warning (prior side) when it is
+/// invalid. Returns the parsed number when valid.
+fn check_id_number(
+    id: &str,
+    side: Side,
+    as_of: NaiveDate,
+    unmask: bool,
+    findings: &mut Vec<Finding>,
+) -> Option<idno::IdNumber> {
+    match idno::parse(id, as_of) {
+        Ok(p) => {
+            if p.upgraded {
+                findings.push(
                     Finding::new(
-                        IDENTITY_MATCH,
-                        Severity::Warning,
-                        PrereqMsg::BirthDiffers {
-                            from_id: p.birth_date.to_string(),
-                            record: d.to_string(),
+                        ID_NUMBER,
+                        Severity::Info,
+                        PrereqMsg::IdUpgraded {
+                            side,
+                            from: shown(id, unmask),
+                            to: shown(&p.normalized, unmask),
                         },
                     )
-                    .measured(d.to_string())
-                    .expected(p.birth_date.to_string()),
-                ),
-                Some(DateVal::Month(y, m))
-                    if (y, m) != (p.birth_date.year(), p.birth_date.month()) =>
-                {
-                    out.findings.push(
-                        Finding::new(
-                            IDENTITY_MATCH,
-                            Severity::Warning,
-                            PrereqMsg::BirthDiffers {
-                                from_id: p.birth_date.to_string(),
-                                record: format!("{y:04}-{m:02}"),
-                            },
-                        )
-                        .measured(format!("{y:04}-{m:02}"))
-                        .expected(p.birth_date.to_string()),
-                    )
-                }
-                _ => {}
+                    .measured(shown(id, unmask))
+                    .expected(shown(&p.normalized, unmask)),
+                );
             }
+            Some(p)
         }
-        if let Some(g) = exam.gender.map(str::trim).filter(|s| !s.is_empty()) {
-            if let Some(rg) = Gender::parse(g) {
-                if rg != p.gender {
-                    out.findings.push(
-                        Finding::new(
-                            IDENTITY_MATCH,
-                            Severity::Warning,
-                            PrereqMsg::GenderDiffers {
-                                from_id: p.gender.zh().into(),
-                                record: g.into(),
-                            },
-                        )
-                        .measured(g)
-                        .expected(p.gender.zh()),
-                    );
-                }
-            }
+        Err(e) => {
+            let (zh, en) = id_reason(&e);
+            let severity = match side {
+                Side::Exam => Severity::Error,
+                Side::Prior => Severity::Warning,
+            };
+            findings.push(
+                Finding::new(
+                    ID_NUMBER,
+                    severity,
+                    PrereqMsg::IdInvalid {
+                        side,
+                        id: shown(id, unmask),
+                        reason: zh,
+                        reason_en: en,
+                    },
+                )
+                .measured(shown(id, unmask)),
+            );
+            None
         }
     }
+}
 
-    // Name and ID_NUMBER between the two records.
-    let name_differs = match prior_name.map(str::trim).filter(|s| !s.is_empty()) {
-        None => {
-            out.findings.push(Finding::new(
-                IDENTITY_MATCH,
-                Severity::Warning,
-                PrereqMsg::PriorIdentityMissing { what: "name" },
-            ));
-            None
-        }
-        Some(pn) => Some((name_key(exam.name) != name_key(pn), pn)),
+/// Birth date and gender read from the ID number against the exam record.
+fn birth_and_gender(exam: &ExamIdentity<'_>, p: &idno::IdNumber) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let birth_differs = |record: String| {
+        Finding::new(
+            IDENTITY_MATCH,
+            Severity::Warning,
+            PrereqMsg::BirthDiffers {
+                from_id: p.birth_date.to_string(),
+                record: record.clone(),
+            },
+        )
+        .measured(record)
+        .expected(p.birth_date.to_string())
     };
-    let id_differs = match (exam_id, prior_id) {
-        (_, None) => {
-            out.findings.push(Finding::new(
+    match exam
+        .birth_date
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .and_then(DateVal::parse)
+    {
+        Some(DateVal::Day(d)) if d != p.birth_date => out.push(birth_differs(d.to_string())),
+        Some(DateVal::Month(y, m)) if (y, m) != (p.birth_date.year(), p.birth_date.month()) => {
+            out.push(birth_differs(format!("{y:04}-{m:02}")))
+        }
+        _ => {}
+    }
+    let gender = exam.gender.map(str::trim).filter(|s| !s.is_empty());
+    if let Some(g) = gender.filter(|g| Gender::parse(g).is_some_and(|rg| rg != p.gender)) {
+        out.push(
+            Finding::new(
                 IDENTITY_MATCH,
                 Severity::Warning,
-                PrereqMsg::PriorIdentityMissing { what: "id" },
-            ));
-            None
-        }
-        (None, Some(_)) => None,
+                PrereqMsg::GenderDiffers {
+                    from_id: p.gender.zh().into(),
+                    record: g.into(),
+                },
+            )
+            .measured(g)
+            .expected(p.gender.zh()),
+        );
+    }
+    out
+}
+
+/// Name and ID number between the two records: both differing is another
+/// person (error); one differing is a change to be proven (warning).
+fn name_and_id_match(
+    exam: &ExamIdentity<'_>,
+    prior_name: Option<&str>,
+    prior_id: Option<&str>,
+    gb: bool,
+    prior_ok: bool,
+    unmask: bool,
+    out: &mut IdentityOutcome,
+) {
+    let exam_id = exam.id_no.map(str::trim).filter(|s| !s.is_empty());
+    let prior_name = prior_name.map(str::trim).filter(|s| !s.is_empty());
+    if prior_name.is_none() {
+        out.findings.push(Finding::new(
+            IDENTITY_MATCH,
+            Severity::Warning,
+            PrereqMsg::PriorIdentityMissing { what: "name" },
+        ));
+    }
+    if prior_id.is_none() {
+        out.findings.push(Finding::new(
+            IDENTITY_MATCH,
+            Severity::Warning,
+            PrereqMsg::PriorIdentityMissing { what: "id" },
+        ));
+    }
+    let other_name = prior_name.filter(|pn| name_key(exam.name) != name_key(pn));
+    let other_id = match (exam_id, prior_id) {
         (Some(e), Some(p)) => {
             let same = if gb {
                 idno::same_person(e, p)
             } else {
                 doc_key(e) == doc_key(p)
             };
-            Some((!same, e, p))
+            (!same).then_some((e, p))
         }
+        _ => None,
     };
-    let nd = matches!(name_differs, Some((true, _)));
-    let idd = matches!(id_differs, Some((true, _, _)));
-    if nd && idd {
-        let (_, pn) = name_differs.expect("checked");
-        let (_, e, p) = id_differs.expect("checked");
-        out.findings.push(
+    match (other_name, other_id) {
+        (Some(pn), Some((e, p))) => out.findings.push(
             Finding::new(IDENTITY_MATCH, Severity::Error, PrereqMsg::NameAndIdDiffer)
-                .measured(json!({"name": pn.trim(), "id_no": show(p)}))
-                .expected(json!({"name": exam.name.trim(), "id_no": show(e)})),
-        );
-    } else if nd {
-        let (_, pn) = name_differs.expect("checked");
-        out.changed = true;
-        out.findings.push(
-            Finding::new(
-                IDENTITY_MATCH,
-                Severity::Warning,
-                PrereqMsg::NameDiffers {
-                    exam: exam.name.trim().into(),
-                    prior: pn.trim().into(),
-                },
-            )
-            .measured(pn.trim())
-            .expected(exam.name.trim()),
-        );
-    } else if idd {
-        let (_, e, p) = id_differs.expect("checked");
-        out.changed = prior_ok;
-        out.findings.push(
-            Finding::new(
-                IDENTITY_MATCH,
-                Severity::Warning,
-                PrereqMsg::IdDiffers {
-                    exam: show(e),
-                    prior: show(p),
-                },
-            )
-            .measured(show(p))
-            .expected(show(e)),
-        );
+                .measured(json!({"name": pn.trim(), "id_no": shown(p, unmask)}))
+                .expected(json!({"name": exam.name.trim(), "id_no": shown(e, unmask)})),
+        ),
+        (Some(pn), None) => {
+            out.changed = true;
+            out.findings.push(
+                Finding::new(
+                    IDENTITY_MATCH,
+                    Severity::Warning,
+                    PrereqMsg::NameDiffers {
+                        exam: exam.name.trim().into(),
+                        prior: pn.trim().into(),
+                    },
+                )
+                .measured(pn.trim())
+                .expected(exam.name.trim()),
+            );
+        }
+        (None, Some((e, p))) => {
+            out.changed = prior_ok;
+            out.findings.push(
+                Finding::new(
+                    IDENTITY_MATCH,
+                    Severity::Warning,
+                    PrereqMsg::IdDiffers {
+                        exam: shown(e, unmask),
+                        prior: shown(p, unmask),
+                    },
+                )
+                .measured(shown(p, unmask))
+                .expected(shown(e, unmask)),
+            );
+        }
+        (None, None) => {}
     }
-    out
 }
 
 /// What a certificate number was recognised as.

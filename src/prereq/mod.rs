@@ -406,7 +406,59 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
     let mut report = Report::new(COMMAND);
     report.input_errors.extend(inputs.problems.iter().cloned());
 
-    // Candidates by exam number (first row wins).
+    let (order, prior_of) = match_records(inputs, &mut report);
+    let (mut skipped_not_bachelor, mut skipped_unknown) = (0usize, 0usize);
+    for i in order {
+        let c = &inputs.candidates[i];
+        let records = prior_of.get(&i);
+        let assumed = match is_bachelor(c.level.as_deref()) {
+            Some(true) => false,
+            Some(false) => {
+                skipped_not_bachelor += 1;
+                continue;
+            }
+            None => {
+                if records.is_none() {
+                    skipped_unknown += 1;
+                    continue;
+                }
+                true
+            }
+        };
+        let item = audit_candidate(c, records.map(Vec::as_slice), assumed, &ctx, inputs);
+        let mut keyed = Item::new(item.verdict, item.ok)
+            .key("exam_no", c.exam_no.clone())
+            .key("name", c.name.clone());
+        keyed.findings = item.findings;
+        keyed.extra = item.extra;
+        report.results.push(keyed);
+    }
+    report.summary_extra = vec![
+        ("batch", json!(ctx.batch.to_string())),
+        ("policy", json!(policy.name)),
+        ("as_of", json!(ctx.as_of.to_string())),
+        ("review_date", json!(ctx.review.to_string())),
+        (
+            "diploma_by",
+            json!(ctx.dates.diploma_by.map(|d| d.to_string())),
+        ),
+        (
+            "late_diploma_by",
+            json!(ctx.dates.late_diploma_by.map(|d| d.to_string())),
+        ),
+        ("skipped_not_bachelor", json!(skipped_not_bachelor)),
+        ("skipped_level_unknown", json!(skipped_unknown)),
+    ];
+    Ok(report)
+}
+
+/// The candidates to check, in file order (the first row of an exam number
+/// wins; a repeated exam number is a warning), and each candidate's
+/// prior-education records (a record of no candidate is a warning).
+fn match_records<'a>(
+    inputs: &'a PrereqInputs,
+    report: &mut Report,
+) -> (Vec<usize>, HashMap<usize, Vec<&'a PriorRec>>) {
     let keys: Vec<String> = inputs
         .candidates
         .iter()
@@ -451,111 +503,81 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
         };
         prior_of.entry(ci).or_default().push(p);
     }
-
-    let (mut skipped_not_bachelor, mut skipped_unknown) = (0usize, 0usize);
-    let mut order: Vec<usize> = by_no.values().copied().collect();
+    let mut order: Vec<usize> = by_no.into_values().collect();
     order.sort_unstable();
-    for i in order {
-        let c = &inputs.candidates[i];
-        let records = prior_of.get(&i);
-        let assumed = match is_bachelor(c.level.as_deref()) {
-            Some(true) => false,
-            Some(false) => {
-                skipped_not_bachelor += 1;
-                continue;
-            }
-            None => {
-                if records.is_none() {
-                    skipped_unknown += 1;
-                    continue;
-                }
-                true
-            }
+    (order, prior_of)
+}
+
+/// The verdict of one bachelor candidate: no record is `rejected`; of
+/// several records, the best one counts.
+fn audit_candidate(
+    c: &Candidate,
+    records: Option<&[&PriorRec]>,
+    assumed: bool,
+    ctx: &RunCtx,
+    inputs: &PrereqInputs,
+) -> Item {
+    let id_shown = c.id_no.as_deref().map(|id| {
+        let n = if idno::IdType::parse(c.id_type.as_deref()).uses_gb11643() {
+            idno::parse(id, ctx.as_of)
+                .map(|p| p.normalized)
+                .unwrap_or_else(|_| idno::normalize(id))
+        } else {
+            id.trim().to_string()
         };
-        let id_shown = c.id_no.as_deref().map(|id| {
-            let n = if idno::IdType::parse(c.id_type.as_deref()).uses_gb11643() {
-                idno::parse(id, ctx.as_of)
-                    .map(|p| p.normalized)
-                    .unwrap_or_else(|_| idno::normalize(id))
-            } else {
-                id.trim().to_string()
-            };
-            if ctx.unmask {
-                n
-            } else {
-                idno::mask(&n)
-            }
-        });
-        let mut item;
-        match records {
-            None => {
-                item = Item::new("rejected", false);
-                item.findings
-                    .push(Finding::error("prereq.missing", PrereqMsg::MissingRecord));
-                item = item
-                    .with_extra("verification_link", Value::Null)
-                    .with_extra("id_no", json!(id_shown))
-                    .with_extra("prior_level", Value::Null)
-                    .with_extra("prior_school", Value::Null)
-                    .with_extra("proof", Value::Null)
-                    .with_extra("certificate_form", Value::Null)
-                    .with_extra("prior_records", json!(0))
-                    .with_extra("level_assumed", json!(false));
-            }
-            Some(recs) => {
-                let mut best: Option<(Checked, &PriorRec)> = None;
-                for p in recs {
-                    let checked = check_record(c, p, &ctx, inputs.eligibility.as_ref());
-                    let better = match &best {
-                        None => true,
-                        Some((b, _)) => rank(verdict_of(&checked.0)) < rank(verdict_of(&b.0)),
-                    };
-                    if better {
-                        best = Some((checked, p));
-                    }
-                }
-                let ((fs, link, proof, form), p) = best.expect("at least one record");
-                let v = verdict_of(&fs);
-                item = Item::new(v, v == "verified");
-                item.findings = fs;
-                item = item
-                    .with_extra(
-                        "verification_link",
-                        json!(link.as_deref().map(checks::verification_link)),
-                    )
-                    .with_extra("id_no", json!(id_shown))
-                    .with_extra("prior_level", json!(p.prior_level))
-                    .with_extra("prior_school", json!(p.prior_school))
-                    .with_extra("proof", json!(proof.map(Proof::key)))
-                    .with_extra("certificate_form", json!(form))
-                    .with_extra("prior_records", json!(recs.len()))
-                    .with_extra("level_assumed", json!(assumed));
-            }
+        if ctx.unmask {
+            n
+        } else {
+            idno::mask(&n)
         }
-        let mut keyed = Item::new(item.verdict, item.ok)
-            .key("exam_no", c.exam_no.clone())
-            .key("name", c.name.clone());
-        keyed.findings = item.findings;
-        keyed.extra = item.extra;
-        report.results.push(keyed);
+    });
+    let mut item;
+    match records {
+        None => {
+            item = Item::new("rejected", false);
+            item.findings
+                .push(Finding::error("prereq.missing", PrereqMsg::MissingRecord));
+            item = item
+                .with_extra("verification_link", Value::Null)
+                .with_extra("id_no", json!(id_shown))
+                .with_extra("prior_level", Value::Null)
+                .with_extra("prior_school", Value::Null)
+                .with_extra("proof", Value::Null)
+                .with_extra("certificate_form", Value::Null)
+                .with_extra("prior_records", json!(0))
+                .with_extra("level_assumed", json!(false));
+        }
+        Some(recs) => {
+            let mut best: Option<(Checked, &PriorRec)> = None;
+            for p in recs {
+                let checked = check_record(c, p, &ctx, inputs.eligibility.as_ref());
+                let better = match &best {
+                    None => true,
+                    Some((b, _)) => rank(verdict_of(&checked.0)) < rank(verdict_of(&b.0)),
+                };
+                if better {
+                    best = Some((checked, p));
+                }
+            }
+            let ((fs, link, proof, form), p) = best.expect("at least one record");
+            let v = verdict_of(&fs);
+            item = Item::new(v, v == "verified");
+            item.findings = fs;
+            item = item
+                .with_extra(
+                    "verification_link",
+                    json!(link.as_deref().map(checks::verification_link)),
+                )
+                .with_extra("id_no", json!(id_shown))
+                .with_extra("prior_level", json!(p.prior_level))
+                .with_extra("prior_school", json!(p.prior_school))
+                .with_extra("proof", json!(proof.map(Proof::key)))
+                .with_extra("certificate_form", json!(form))
+                .with_extra("prior_records", json!(recs.len()))
+                .with_extra("level_assumed", json!(assumed));
+        }
     }
-    report.summary_extra = vec![
-        ("batch", json!(ctx.batch.to_string())),
-        ("policy", json!(policy.name)),
-        ("as_of", json!(ctx.as_of.to_string())),
-        ("review_date", json!(ctx.review.to_string())),
-        (
-            "diploma_by",
-            json!(ctx.dates.diploma_by.map(|d| d.to_string())),
-        ),
-        (
-            "late_diploma_by",
-            json!(ctx.dates.late_diploma_by.map(|d| d.to_string())),
-        ),
-        ("skipped_not_bachelor", json!(skipped_not_bachelor)),
-        ("skipped_level_unknown", json!(skipped_unknown)),
-    ];
-    Ok(report)
+    item
 }
 
 #[cfg(test)]

@@ -21,21 +21,7 @@ use super::{Group, Kind, Roster, EXEMPTION_COPIES};
 use crate::msg::Lang;
 use crate::render::{input_errors_table, Cell, Table};
 
-/// Escapes text for HTML content and attribute values.
-pub(crate) fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
+pub(crate) use crate::text::escape_html as esc;
 
 /// Escapes text for a double-quoted CSS string inside a `<style>` element
 /// (no quote, backslash, newline or `<` survives).
