@@ -3,7 +3,10 @@
 //!
 //! All logic lives in this library; the `zikao` binary (`src/main.rs`,
 //! `src/cli/`) only parses arguments, shows progress and renders reports.
-//! The library never depends on clap, indicatif or comfy-table.
+//! The library never depends on clap, indicatif, comfy-table, anyhow or
+//! mimalloc (the `cli` feature), and builds for wasm32-unknown-unknown.
+
+#![forbid(unsafe_code)]
 
 pub mod error;
 pub mod finding;
