@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args as ClapArgs;
 use zikao::photo::annotate::{self, GeometryRanges};
-use zikao::photo::{html, CheckOptions, PhotoProfile, PhotoResult};
+use zikao::photo::{folder, html, CheckOptions, PhotoProfile, PhotoResult};
 
-use super::common::Format;
+use super::common::{Format, TableArgs};
 use super::Common;
 
 const HELP: &str = "\
@@ -19,6 +19,15 @@ Examples / 示例:
   zikao photo check photos/ --format csv -o result.csv   for Excel / 导出 CSV
   zikao photo check --profile guangdong photos/          Guangdong: white or light gray only / 广东标准
   zikao photo check --profile id-attachment id/*.jpg     ID-card attachments / 身份证附件
+  zikao photo check photos/ --candidates 考生名单.xlsx     against the candidate list / 按考生名单核对
+  zikao photo check photos/ --candidates c.csv --format json -o photos.json
+  zikao roster graduates --candidates c.csv --eligibility e.json --photos photos.json
+
+With --candidates, file names are matched to 证件号码 or 准考证号 (--name-by id|exam|auto; full-width
+digits, spaces, lower-case x, 15/18-digit IDs, extension case and subfolders do not matter): one
+result per candidate (photo.missing, photo.name_duplicate, photo.same_picture, plus the photo's
+own findings) and one per file that is no one's (photo.unlisted, photo.name_invalid).
+有 --candidates 时按名单核对：每名考生一条结果，另列无人对应的文件。
 
 Profiles / 标准: national (default), guangdong, guangdong-upload, id-attachment, or --profile-file FILE.
 Exit status / 退出码: 0 all pass; 1 some fail; 2 usage error or unreadable path.";
@@ -39,8 +48,27 @@ pub struct Args {
     /// 为每张照片输出标注图（PNG）到此文件夹 / write a PNG with the guides drawn for each photo into DIR
     #[arg(long, value_name = "DIR")]
     pub annotate: Option<PathBuf>,
+    /// 考生名单（准考证号、姓名、证件号码；CSV/Excel/JSON）：按名单核对文件夹 /
+    /// candidate list (准考证号, 姓名, 证件号码; CSV, Excel or JSON): check the folder against it
+    #[arg(long, value_name = "FILE")]
+    pub candidates: Option<PathBuf>,
+    /// 照片文件名对应：证件号码、准考证号或自动 / what file names are: ID numbers, admission numbers, or either
+    #[arg(long, value_enum, default_value = "auto", requires = "candidates")]
+    pub name_by: NameByArg,
+    /// 显示完整证件号码 / print ID numbers in full (with --candidates)
+    #[arg(long, requires = "candidates")]
+    pub unmask: bool,
+    #[command(flatten)]
+    pub table: TableArgs,
     #[command(flatten)]
     pub common: Common,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum NameByArg {
+    Id,
+    Exam,
+    Auto,
 }
 
 /// What is kept of each photo for the annotated PNGs and the HTML page.
@@ -67,6 +95,15 @@ pub fn run(a: Args) -> Result<u8> {
     if let Some(dir) = &a.annotate {
         std::fs::create_dir_all(dir).map_err(|e| zikao::Error::io(dir, e))?;
     }
+    let list = match &a.candidates {
+        Some(p) => {
+            if c.format == Format::Html {
+                anyhow::bail!("--format html is not available with --candidates (use table, json or csv) / 按名单核对时不支持 html 格式");
+            }
+            Some(folder::read_candidates(p, &a.table.read_options()?)?)
+        }
+        None => None,
+    };
     let want_html = c.format == Format::Html;
     let pb = c.progress(0, "photo check");
     let progress = |done: usize, total: usize| {
@@ -77,7 +114,7 @@ pub fn run(a: Args) -> Result<u8> {
     let annotate_dir = a.annotate.clone();
     let force = c.force;
     let lang = c.lang();
-    let map = |r: &PhotoResult| -> Option<Visual> {
+    let visual = |r: &PhotoResult| -> Option<Visual> {
         let img = r.image.as_ref()?;
         if annotate_dir.is_none() && !want_html {
             return None;
@@ -121,9 +158,30 @@ pub fn run(a: Args) -> Result<u8> {
             write_error,
         })
     };
-    let (report, visuals) =
+    let with_sig = list.is_some();
+    let map = |r: &PhotoResult| -> (Option<Visual>, Option<folder::Signature>) {
+        let sig = if with_sig {
+            r.image.as_ref().map(|img| {
+                folder::phash::signature(img, r.face.as_ref().and_then(|f| f.primary.as_ref()))
+            })
+        } else {
+            None
+        };
+        (visual(r), sig)
+    };
+    let (report, mapped) =
         zikao::photo::check::check_paths_map(&a.paths, &profile, &opts, &progress, &map)?;
     pb.finish_and_clear();
+    let mut visuals = Vec::with_capacity(mapped.len());
+    let mut sigs = Vec::with_capacity(mapped.len());
+    for m in mapped {
+        let (v, s) = match m {
+            Some((v, s)) => (Some(v), s),
+            None => (None, None),
+        };
+        visuals.push(v);
+        sigs.push(s);
+    }
     let mut write_failed = false;
     for v in visuals.iter().flatten().flatten() {
         if let Some(e) = &v.write_error {
@@ -131,6 +189,22 @@ pub fn run(a: Args) -> Result<u8> {
             write_failed = true;
         }
     }
+    // 2 for an unreadable path, judged before the list's own row problems
+    let unreadable = exit_for(&report, 0);
+    let report = match list {
+        Some((list, problems)) => {
+            let fopts = folder::FolderOptions {
+                name_by: match a.name_by {
+                    NameByArg::Id => folder::NameBy::Id,
+                    NameByArg::Exam => folder::NameBy::Exam,
+                    NameByArg::Auto => folder::NameBy::Auto,
+                },
+                unmask: a.unmask,
+            };
+            folder::match_folder(report, sigs, &list, problems, &fopts)
+        }
+        None => report,
+    };
     if want_html {
         let page = html::render_html(&report, c.lang(), &|i| {
             visuals
@@ -140,13 +214,13 @@ pub fn run(a: Args) -> Result<u8> {
                 .map(|v| (v.thumb.clone(), v.annotated.clone()))
         });
         c.write(page.as_bytes())?;
-        return Ok(exit_for(&report, report.exit_code() as u8));
+        return Ok((report.exit_code() as u8).max(unreadable));
     }
     let code = c.emit(
         &report,
         &[Format::Table, Format::Json, Format::Csv, Format::Html],
     )?;
-    let code = exit_for(&report, code);
+    let code = code.max(unreadable);
     Ok(if write_failed { code.max(1) } else { code })
 }
 

@@ -14,7 +14,10 @@ Examples / 示例:
   zikao eligibility --candidates c.csv --scores s.csv --plans p.csv --format json -o elig.json
   zikao roster graduates --candidates c.csv --eligibility elig.json
   zikao roster graduates --candidates c.csv --eligibility elig.json --format xlsx -o 花名册.xlsx
-  zikao roster graduates --candidates c.csv --eligibility elig.json --format html -o roster.html --unmask";
+  zikao roster graduates --candidates c.csv --eligibility elig.json --format html -o roster.html --unmask
+  zikao photo check photos/ --candidates c.csv --format json -o photos.json
+  zikao roster graduates --candidates c.csv --eligibility elig.json --photos photos.json
+                                   adds 照片: 合格 / 不合格（codes）/ 缺失 / 增加照片列";
 
 const EX_HELP: &str = "\
 Examples / 示例:
@@ -78,6 +81,11 @@ pub struct GraduatesArgs {
     /// 毕业批次（用于标题）/ batch, for the title (YYYY-MM)
     #[arg(long, value_name = "YYYY-MM")]
     pub batch: Option<String>,
+    /// `zikao photo check DIR --candidates LIST --format json` 的结果：增加「照片」列 /
+    /// the JSON report of `zikao photo check DIR --candidates LIST`: adds a 照片 column
+    /// (合格, 不合格 with the codes, 缺失)
+    #[arg(long, value_name = "PHOTOS.json")]
+    pub photos: Option<PathBuf>,
     #[command(flatten)]
     pub shared: Shared,
 }
@@ -132,6 +140,7 @@ pub fn run(c: RosterCommand) -> Result<u8> {
             let inputs = Inputs {
                 candidates: a.shared.candidates.clone(),
                 eligibility: Some(a.eligibility.clone()),
+                photos: a.photos.clone(),
                 read: a.shared.table.read_options()?,
                 ..Default::default()
             };

@@ -72,12 +72,6 @@ pub struct PhotoResult {
     pub face: Option<FaceAnalysis>,
 }
 
-/// Extensions treated as images when walking a folder (besides any file
-/// whose content is an image).
-const IMAGE_EXTS: &[&str] = &[
-    "jpg", "jpeg", "jpe", "jfif", "png", "gif", "bmp", "webp", "tif", "tiff", "heic", "heif",
-];
-
 fn ext_of(path: &Path) -> String {
     path.extension()
         .map(|e| e.to_string_lossy().into_owned())
@@ -812,159 +806,6 @@ fn check_geometry(b: &mut Builder, fa: &FaceAnalysis, img_w: u32, img_h: u32) {
     }
 }
 
-/// One thing to check, in input order.
-enum Input {
-    /// A file; `explicit` when named on the command line (then it is
-    /// checked whatever it is), otherwise found in a folder (then a
-    /// non-image is reported as skipped).
-    File {
-        path: PathBuf,
-        explicit: bool,
-    },
-    Problem(InputProblem),
-}
-
-fn problem(path: &Path, severity: Severity, code: &'static str, msg: PhotoMsg) -> InputProblem {
-    InputProblem {
-        file: path.to_path_buf(),
-        row: None,
-        column: None,
-        severity,
-        code,
-        message: msg.into(),
-    }
-}
-
-const MAX_DEPTH: usize = 64;
-
-fn walk(dir: &Path, depth: usize, out: &mut Vec<Input>) -> usize {
-    let rd = match std::fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) => {
-            out.push(Input::Problem(problem(
-                dir,
-                Severity::Error,
-                "photo.unreadable",
-                PhotoMsg::PathUnreadable {
-                    detail: e.to_string(),
-                },
-            )));
-            return 0;
-        }
-    };
-    let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> = rd
-        .filter_map(|e| e.ok())
-        .map(|e| (e.path(), e.file_type().ok()))
-        .collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut files = 0;
-    for (path, ft) in entries {
-        let Some(ft) = ft else {
-            continue;
-        };
-        if ft.is_dir() {
-            if depth >= MAX_DEPTH {
-                out.push(Input::Problem(problem(
-                    &path,
-                    Severity::Warning,
-                    "photo.unreadable",
-                    PhotoMsg::PathUnreadable {
-                        detail: format!("folders nested deeper than {MAX_DEPTH} levels"),
-                    },
-                )));
-                continue;
-            }
-            files += walk(&path, depth + 1, out);
-        } else if ft.is_file() {
-            files += 1;
-            out.push(Input::File {
-                path,
-                explicit: false,
-            });
-        } else if ft.is_symlink() {
-            files += 1;
-            match std::fs::metadata(&path) {
-                Ok(m) if m.is_file() => out.push(Input::File {
-                    path,
-                    explicit: false,
-                }),
-                Ok(m) if m.is_dir() => out.push(Input::Problem(problem(
-                    &path,
-                    Severity::Warning,
-                    "photo.unreadable",
-                    PhotoMsg::SymlinkDirSkipped,
-                ))),
-                Ok(_) => out.push(Input::Problem(problem(
-                    &path,
-                    Severity::Warning,
-                    "photo.unreadable",
-                    PhotoMsg::PathUnreadable {
-                        detail: "not a regular file".into(),
-                    },
-                ))),
-                Err(e) => out.push(Input::Problem(problem(
-                    &path,
-                    Severity::Warning,
-                    "photo.unreadable",
-                    PhotoMsg::PathUnreadable {
-                        detail: e.to_string(),
-                    },
-                ))),
-            }
-        } else {
-            files += 1;
-            out.push(Input::Problem(problem(
-                &path,
-                Severity::Warning,
-                "photo.unreadable",
-                PhotoMsg::PathUnreadable {
-                    detail: "not a regular file".into(),
-                },
-            )));
-        }
-    }
-    files
-}
-
-fn collect(paths: &[PathBuf]) -> Vec<Input> {
-    let mut out = Vec::new();
-    for p in paths {
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => {
-                if walk(p, 0, &mut out) == 0 {
-                    out.push(Input::Problem(problem(
-                        p,
-                        Severity::Warning,
-                        "photo.unreadable",
-                        PhotoMsg::NoFiles,
-                    )));
-                }
-            }
-            Ok(m) if m.is_file() => out.push(Input::File {
-                path: p.clone(),
-                explicit: true,
-            }),
-            Ok(_) => out.push(Input::Problem(problem(
-                p,
-                Severity::Error,
-                "photo.unreadable",
-                PhotoMsg::PathUnreadable {
-                    detail: "not a regular file".into(),
-                },
-            ))),
-            Err(e) => out.push(Input::Problem(problem(
-                p,
-                Severity::Error,
-                "photo.unreadable",
-                PhotoMsg::PathUnreadable {
-                    detail: e.to_string(),
-                },
-            ))),
-        }
-    }
-    out
-}
-
 enum Outcome<T> {
     Item(Box<Item>, Option<T>),
     Skipped(InputProblem),
@@ -1044,15 +885,6 @@ fn read_capped(path: &Path, cap: u64) -> std::io::Result<std::result::Result<Vec
     Ok(Ok(buf))
 }
 
-/// Reads the first bytes of a file (to decide whether a file found in a
-/// folder is an image).
-fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
-    let f = std::fs::File::open(path)?;
-    let mut buf = Vec::with_capacity(64);
-    f.take(64).read_to_end(&mut buf)?;
-    Ok(buf)
-}
-
 fn check_input<T>(
     path: &Path,
     explicit: bool,
@@ -1060,38 +892,8 @@ fn check_input<T>(
     opts: &CheckOptions,
     map: &(dyn Fn(&PhotoResult) -> T + Sync),
 ) -> Outcome<T> {
-    if !explicit {
-        let ext = ext_of(path).to_ascii_lowercase();
-        if !IMAGE_EXTS.contains(&ext.as_str()) {
-            match read_head(path) {
-                Ok(head) => {
-                    let s = jpeg::sniff(&head);
-                    if !s.is_image() {
-                        let what = if ext.is_empty() {
-                            s.name().to_string()
-                        } else {
-                            format!(".{ext}, {}", s.name())
-                        };
-                        return Outcome::Skipped(problem(
-                            path,
-                            Severity::Warning,
-                            "photo.format",
-                            PhotoMsg::NotImageSkipped { format: what },
-                        ));
-                    }
-                }
-                Err(e) => {
-                    return Outcome::Skipped(problem(
-                        path,
-                        Severity::Error,
-                        "photo.unreadable",
-                        PhotoMsg::PathUnreadable {
-                            detail: e.to_string(),
-                        },
-                    ))
-                }
-            }
-        }
+    if let Some(p) = super::walk::not_an_image(path, explicit) {
+        return Outcome::Skipped(p);
     }
     // A panic in a decoder or an analysis must not stop the batch: the file
     // is reported as unreadable instead.
@@ -1153,17 +955,18 @@ pub fn check_paths_map<T: Send>(
     progress: &(dyn Fn(usize, usize) + Sync),
     map: &(dyn Fn(&PhotoResult) -> T + Sync),
 ) -> Result<(Report, Vec<Option<T>>)> {
-    let inputs = collect(paths);
+    use super::walk::Entry;
+    let inputs = super::walk::walk(paths, &super::walk::WalkOptions::default());
     let total = inputs
         .iter()
-        .filter(|i| matches!(i, Input::File { .. }))
+        .filter(|i| matches!(i, Entry::File { .. }))
         .count();
     let done = AtomicUsize::new(0);
     let outcomes: Vec<Outcome<T>> = inputs
         .into_par_iter()
         .map(|inp| match inp {
-            Input::Problem(p) => Outcome::Skipped(p),
-            Input::File { path, explicit } => {
+            Entry::Skipped(p) => Outcome::Skipped(p),
+            Entry::File { path, explicit } => {
                 let o = check_input(&path, explicit, profile, opts, map);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress(n, total);

@@ -12,12 +12,14 @@
 pub mod annotate;
 pub mod check;
 pub mod fix;
+pub mod folder;
 pub mod html;
 pub mod jpeg;
 mod msg;
 pub mod pixels;
 pub mod profile;
 pub mod qfactor;
+pub mod walk;
 
 pub use check::{
     check_bytes, check_bytes_with, check_file, check_paths, CheckOptions, PhotoResult,

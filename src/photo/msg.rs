@@ -191,6 +191,9 @@ pub enum PhotoMsg {
     NoFiles,
     /// A finding of the pixel checks (background, colour, sharpness...).
     Pixel(crate::photo::pixels::PixelMsg),
+    /// A finding of a folder checked against the candidate list
+    /// (`photo.missing`, `photo.unlisted`...; `photo::folder`).
+    Folder(crate::photo::folder::FolderMsg),
 }
 
 fn num(v: f64) -> String {
@@ -552,6 +555,7 @@ impl PhotoMsg {
                 .pick("文件夹中没有文件", "the folder has no files")
                 .into(),
             Pixel(m) => m.render(lang),
+            Folder(m) => m.render(lang),
         }
     }
 }

@@ -5,7 +5,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::Value;
 
 use super::input::{major_key, Candidate, EligEntry, Eligibility};
-use super::{shown_id, Group, Kind, Options, Roster, RosterMsg, Section, GRADUATES_COLUMNS};
+use super::{
+    shown_id, Group, Kind, Options, Roster, RosterMsg, Section, GRADUATES_COLUMNS,
+    GRADUATES_PHOTO_COLUMNS,
+};
 use crate::finding::{Finding, InputProblem, Item, Severity};
 use crate::idno::{self, Gender, IdType};
 
@@ -41,7 +44,13 @@ fn find<'a>(by_no: &HashMap<&str, Vec<&'a EligEntry>>, c: &Candidate) -> Option<
 /// eligibility result. Without an eligibility result every candidate is
 /// listed (the candidates table is the list).
 pub fn build_graduates(cands: &[Candidate], elig: Option<&Eligibility>, opts: &Options) -> Roster {
-    let mut r = Roster::new(Kind::Graduates, GRADUATES_COLUMNS, opts);
+    let columns = if opts.photos.is_some() {
+        GRADUATES_PHOTO_COLUMNS
+    } else {
+        GRADUATES_COLUMNS
+    };
+    let mut r = Roster::new(Kind::Graduates, columns, opts);
+    let mut without_photo = 0usize;
     let mut by_no: HashMap<&str, Vec<&EligEntry>> = HashMap::new();
     if let Some(e) = elig {
         r.input_errors.extend(e.problems.iter().cloned());
@@ -140,7 +149,14 @@ pub fn build_graduates(cands: &[Candidate], elig: Option<&Eligibility>, opts: &O
             };
             for (c, e) in rows {
                 no += 1;
-                s.rows.push(vec![
+                let photo = opts.photos.as_ref().map(|p| p.status(&c.exam_no));
+                if photo
+                    .as_ref()
+                    .is_some_and(|s| *s != super::photos::PhotoStatus::Compliant)
+                {
+                    without_photo += 1;
+                }
+                let mut row = vec![
                     no.to_string(),
                     c.exam_no.clone(),
                     c.name.clone(),
@@ -155,7 +171,11 @@ pub fn build_graduates(cands: &[Candidate], elig: Option<&Eligibility>, opts: &O
                         .clone()
                         .or_else(|| e.and_then(|e| e.level.clone()))
                         .unwrap_or_else(|| level.clone()),
-                ]);
+                ];
+                if let Some(p) = photo {
+                    row.push(p.cell());
+                }
+                s.rows.push(row);
             }
             g.sections.push(s);
         }
@@ -169,6 +189,12 @@ pub fn build_graduates(cands: &[Candidate], elig: Option<&Eligibility>, opts: &O
             "list"
         }),
     ));
+    if let Some(p) = &opts.photos {
+        r.counts
+            .push(("without_compliant_photo", Value::from(without_photo)));
+        r.counts
+            .push(("photos", Value::from(p.path.display().to_string())));
+    }
     r
 }
 

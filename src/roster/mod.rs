@@ -19,6 +19,7 @@ mod graduates;
 mod html;
 pub mod input;
 mod msg;
+pub mod photos;
 pub mod policy;
 mod reception;
 mod xlsx;
@@ -131,6 +132,19 @@ pub static GRADUATES_COLUMNS: &[Column] = &[
     c("major_code", "专业代码", "Major code"),
     c("major_name", "专业名称", "Major"),
     c("level", "层次", "Level"),
+];
+
+/// Columns of the graduates roster with the photo status (`--photos`).
+pub static GRADUATES_PHOTO_COLUMNS: &[Column] = &[
+    NO,
+    c("exam_no", "准考证号", "Exam no."),
+    c("name", "姓名", "Name"),
+    c("gender", "性别", "Gender"),
+    c("id_no", "证件号码", "ID number"),
+    c("major_code", "专业代码", "Major code"),
+    c("major_name", "专业名称", "Major"),
+    c("level", "层次", "Level"),
+    c("photo", "照片", "Photo"),
 ];
 
 /// Columns of the exemption summary.
@@ -295,6 +309,9 @@ pub struct Inputs {
     pub scores: Option<PathBuf>,
     /// An offices table (reception); replaces the policy's schedule.
     pub offices: Option<PathBuf>,
+    /// The JSON report of `zikao photo check DIR --candidates LIST`
+    /// (graduates): adds the 照片 column.
+    pub photos: Option<PathBuf>,
     /// How to read the candidates table (`--encoding`, `--sheet`); the other
     /// tables are read with the same encoding and their first sheet.
     pub read: ReadOptions,
@@ -313,6 +330,9 @@ pub struct Options {
     pub approved_from: Option<NaiveDate>,
     /// Exemptions: list only those approved on or before this date.
     pub approved_to: Option<NaiveDate>,
+    /// Graduates: the photo statuses (照片 column), from
+    /// [`photos::Photos::read`].
+    pub photos: Option<photos::Photos>,
 }
 
 fn secondary(read: &ReadOptions) -> ReadOptions {
@@ -334,6 +354,17 @@ pub fn graduates(inputs: &Inputs, opts: &Options) -> Result<Roster> {
         .as_deref()
         .map(input::read_eligibility)
         .transpose()?;
+    let with_photos;
+    let opts = match &inputs.photos {
+        Some(p) => {
+            with_photos = Options {
+                photos: Some(photos::Photos::read(p)?),
+                ..opts.clone()
+            };
+            &with_photos
+        }
+        None => opts,
+    };
     let mut r = build_graduates(&cands, elig.as_ref(), opts);
     problems.append(&mut r.input_errors);
     r.input_errors = problems;
@@ -492,17 +523,32 @@ impl Roster {
                 self.total()
             ),
             (Kind::Graduates, Lang::Zh) => {
-                format!("总计：{groups} 个主考学校，{} 人", self.total())
+                format!("总计：{groups} 个主考学校，{} 人", self.total()) + &self.photo_total(lang)
             }
             (Kind::Reception, Lang::Zh) => {
                 format!("总计：{groups} 个办理地点，{} 人", self.total())
             }
             (Kind::Graduates, Lang::En) => {
                 format!("Overall: {groups} schools, {} candidates", self.total())
+                    + &self.photo_total(lang)
             }
             (Kind::Reception, Lang::En) => {
                 format!("Overall: {groups} offices, {} candidates", self.total())
             }
+        }
+    }
+
+    /// "，其中无合格照片 N 人" when the roster has the 照片 column.
+    fn photo_total(&self, lang: Lang) -> String {
+        let n = self
+            .counts
+            .iter()
+            .find(|(k, _)| *k == "without_compliant_photo")
+            .and_then(|(_, v)| v.as_u64());
+        match (n, lang) {
+            (Some(n), Lang::Zh) => format!("，其中无合格照片 {n} 人"),
+            (Some(n), Lang::En) => format!(", {n} without a compliant photo"),
+            (None, _) => String::new(),
         }
     }
 

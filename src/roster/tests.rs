@@ -901,6 +901,7 @@ fn fixture_inputs() -> Inputs {
         eligibility: Some(fixture("eligibility.json")),
         scores: Some(fixture("scores.csv")),
         offices: None,
+        photos: None,
         read: Default::default(),
     }
 }

@@ -563,56 +563,32 @@ fn plan_refusal(e: PlanError, g: &SourceGeometry) -> Refusal {
     }
 }
 
-/// Whether a file name looks like an image fix-size reads.
-fn is_image_name(p: &Path) -> bool {
-    matches!(
-        p.extension()
-            .and_then(|e| e.to_str())
-            .map(|e| e.to_ascii_lowercase())
-            .as_deref(),
-        Some("jpg" | "jpeg" | "jpe" | "jfif" | "png")
-    )
-}
-
-/// Files to process: given files as they are, folders recursively
-/// (image extensions only, hidden entries skipped, sorted), never anything
-/// inside `skip` (the output folder).
-fn collect(paths: &[PathBuf], skip: Option<&Path>) -> Result<Vec<PathBuf>> {
-    fn walk(dir: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) -> Result<()> {
-        if let (Some(s), Ok(c)) = (skip, dir.canonicalize()) {
-            if c == s {
-                return Ok(());
-            }
-        }
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| Error::io(dir, e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                !p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with('.'))
-            })
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, skip, out)?;
-            } else if is_image_name(&p) {
-                out.push(p);
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
+/// Files to process, by the walker `photo check` uses
+/// ([`crate::photo::walk`]): given files as they are, folders recursively
+/// (sorted), never anything inside `skip` (the output folder). What is not
+/// processed (system junk, hidden or junk folders, files that are not
+/// images) comes back as input problems, so every file is accounted for.
+/// A path given that does not exist is an error (exit 2).
+fn collect(paths: &[PathBuf], skip: Option<&Path>) -> Result<(Vec<PathBuf>, Vec<InputProblem>)> {
+    use crate::photo::walk::{self, Entry, WalkOptions};
     for p in paths {
-        let md = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
-        if md.is_dir() {
-            walk(p, skip, &mut out)?;
-        } else {
-            out.push(p.clone());
+        std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+    }
+    let opts = WalkOptions {
+        skip_dir: skip.map(Path::to_path_buf),
+    };
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for e in walk::walk(paths, &opts) {
+        match e {
+            Entry::File { path, explicit } => match walk::not_an_image(&path, explicit) {
+                Some(p) => skipped.push(p),
+                None => files.push(path),
+            },
+            Entry::Skipped(p) => skipped.push(p),
         }
     }
-    Ok(out)
+    Ok((files, skipped))
 }
 
 /// `zikao photo fix-size`: fixes every photo of `paths` (files, or folders
@@ -632,7 +608,7 @@ pub fn fix_paths(
     let target = &Target::from_profile(profile)?;
     std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
     let out_canon = out_dir.canonicalize().map_err(|e| Error::io(out_dir, e))?;
-    let inputs = collect(paths, Some(&out_canon))?;
+    let (inputs, skipped) = collect(paths, Some(&out_canon))?;
     let total = inputs.len();
 
     // Output names; a later input with an already-used name is refused.
@@ -663,6 +639,7 @@ pub fn fix_paths(
         })
         .collect();
     let mut report = Report::new("photo fix-size");
+    report.input_errors = skipped;
     let mut written = 0usize;
     for (item, problem) in results {
         if item.ok {
