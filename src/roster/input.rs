@@ -218,11 +218,12 @@ fn parse_eligibility_doc(doc: RawDoc, path: &Path) -> Result<Eligibility> {
     let results = match doc {
         RawDoc::Report { command, results } => {
             if let Some(c) = command {
-                if c != "eligibility" {
-                    return Err(Error::format(
-                        path,
-                        format!("this is the result of `{c}`, not of `zikao eligibility`"),
-                    ));
+                if c.trim() != "eligibility" {
+                    return Err(Error::WrongInput {
+                        path: path.to_path_buf(),
+                        found: c.trim().to_string(),
+                        expected: "eligibility".into(),
+                    });
                 }
             }
             results
