@@ -47,6 +47,77 @@ pub enum Error {
     /// A face model could not be loaded.
     #[error("face model: {0}")]
     Model(String),
+    /// A JSON input is the report of another command (its `command` field),
+    /// or a report where a table is needed. `expected` is the command whose
+    /// report is needed, empty when a table is needed; `found` is the
+    /// command named in the file, empty when the file is no zikao report.
+    #[error("{}", wrong_input_en(path, found, expected))]
+    WrongInput {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
+}
+
+fn wrong_input_en(path: &std::path::Path, found: &str, expected: &str) -> String {
+    let p = path.display();
+    match (found.is_empty(), expected.is_empty()) {
+        (false, true) => format!(
+            "{p}: this is the JSON result of `zikao {found}`, not a table: give the exported table here"
+        ),
+        (false, false) => format!(
+            "{p}: this is the JSON result of `zikao {found}`, but the result of `zikao {expected} --format json` is needed here"
+        ),
+        _ => format!(
+            "{p}: not a JSON result of `zikao {expected}` (make one with `zikao {expected} --format json -o FILE`)"
+        ),
+    }
+}
+
+fn wrong_input_zh(path: &std::path::Path, found: &str, expected: &str) -> String {
+    let p = path.display();
+    match (found.is_empty(), expected.is_empty()) {
+        (false, true) => {
+            format!("{p}：这是 `zikao {found}` 的 JSON 结果，不是数据表；此处应给出导出的数据表")
+        }
+        (false, false) => format!(
+            "{p}：这是 `zikao {found}` 的 JSON 结果，此处需要的是 `zikao {expected} --format json` 的结果"
+        ),
+        _ => format!(
+            "{p}：不是 `zikao {expected}` 的 JSON 结果（请用 `zikao {expected} --format json -o 文件` 生成）"
+        ),
+    }
+}
+
+/// Checks that a JSON input is the report of `expected` (a command name,
+/// e.g. `eligibility`, `prereq verify`): an object whose `command` names
+/// another command is [`Error::WrongInput`]. An object without `command`
+/// (hand-made) and a bare array of results are accepted; the caller checks
+/// their content.
+pub fn check_report_kind(path: &std::path::Path, v: &serde_json::Value, expected: &str) -> Result<()> {
+    if let Some(found) = v.get("command").and_then(serde_json::Value::as_str) {
+        if found.trim() != expected {
+            return Err(Error::WrongInput {
+                path: path.to_path_buf(),
+                found: found.trim().to_string(),
+                expected: expected.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The `command` of a zikao report whose text starts with `text` (the
+/// report's first key), if it is one.
+pub fn report_command_of(text: &str) -> Option<String> {
+    let t = text.trim_start_matches('\u{FEFF}').trim_start();
+    let t = t.strip_prefix('{')?.trim_start();
+    let t = t.strip_prefix("\"command\"")?.trim_start();
+    let t = t.strip_prefix(':')?.trim_start();
+    let t = t.strip_prefix('"')?;
+    let end = t.find('"')?;
+    let c = &t[..end];
+    (!c.is_empty() && c.len() < 40).then(|| c.to_string())
 }
 
 impl Error {
@@ -93,6 +164,11 @@ impl Error {
                 }
                 Error::Usage(m) => m.clone(),
                 Error::Model(m) => format!("人脸模型：{m}"),
+                Error::WrongInput {
+                    path,
+                    found,
+                    expected,
+                } => wrong_input_zh(path, found, expected),
             },
         }
     }

@@ -35,11 +35,41 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Html => "html",
+        }
+    }
+
+    /// The format a file name asks for: `.json .csv .xlsx .html/.htm
+    /// .txt`; `None` for any other extension.
+    pub fn of_path(p: &std::path::Path) -> Option<Format> {
+        let ext = p.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "json" => Format::Json,
+            "csv" => Format::Csv,
+            "xlsx" => Format::Xlsx,
+            "html" | "htm" => Format::Html,
+            "txt" => Format::Table,
+            _ => return None,
+        })
+    }
+}
+
 /// Options shared by every command.
 #[derive(Debug, Clone, ClapArgs)]
 pub struct Common {
-    /// 输出格式 / output format
-    #[arg(long, value_enum, default_value = "table")]
+    /// 输出格式（默认按 -o 的扩展名 .json/.csv/.xlsx/.html/.txt，否则 table）/ output format
+    /// (default: from -o's extension .json/.csv/.xlsx/.html/.txt, else table)
+    #[arg(long = "format", id = "format", value_enum, value_name = "FORMAT")]
+    pub format_arg: Option<Format>,
+    /// The format in effect, set by [`Common::resolve`].
+    #[arg(skip = Format::Table)]
     pub format: Format,
     /// 报告写入文件（原子写入）/ write the report to FILE (atomically)
     #[arg(short = 'o', long, value_name = "FILE")]
@@ -82,6 +112,53 @@ impl Common {
         pb
     }
 
+    /// Settles the output format before any work (exit 2 on a problem):
+    /// `--format`, else `-o`'s extension, else table. A `--format` that
+    /// contradicts `-o`'s extension, a format this command does not
+    /// write, and xlsx bytes meant for a terminal are refused.
+    pub fn resolve(&mut self, allowed: &[Format]) -> Result<()> {
+        let lang = self.lang();
+        let from_ext = self.output.as_deref().and_then(Format::of_path);
+        let f = match (self.format_arg, from_ext) {
+            (Some(f), Some(e)) if f != e => {
+                let p = self.output.as_deref().unwrap_or_else(|| std::path::Path::new(""));
+                return Err(zikao::Error::Usage(match lang {
+                    Lang::Zh => format!(
+                        "--format {} 与 -o {} 的扩展名（{}）不一致；请去掉 --format 或改正文件名",
+                        f.name(),
+                        p.display(),
+                        e.name()
+                    ),
+                    Lang::En => format!(
+                        "--format {} contradicts the extension of -o {} ({}); drop --format or fix the file name",
+                        f.name(),
+                        p.display(),
+                        e.name()
+                    ),
+                })
+                .into());
+            }
+            (Some(f), _) => f,
+            (None, Some(e)) => e,
+            (None, None) => Format::Table,
+        };
+        if !allowed.contains(&f) {
+            return Err(unsupported(f, allowed, lang).into());
+        }
+        if f == Format::Xlsx && self.output.is_none() && std::io::stdout().is_terminal() {
+            return Err(zikao::Error::Usage(
+                lang.pick(
+                    "xlsx 是二进制格式，不能显示在终端上：请用 -o 文件名.xlsx 写入文件",
+                    "xlsx is a binary format and cannot be shown in a terminal: write it to a file with -o NAME.xlsx",
+                )
+                .to_string(),
+            )
+            .into());
+        }
+        self.format = f;
+        Ok(())
+    }
+
     /// Fails early (exit 2) when the output exists and --force is absent,
     /// before any work is done.
     pub fn check_output(&self) -> Result<()> {
@@ -98,22 +175,7 @@ impl Common {
     pub fn emit(&self, report: &Report, allowed: &[Format]) -> Result<u8> {
         let lang = self.lang();
         if !allowed.contains(&self.format) {
-            anyhow::bail!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!(
-                        "此命令不支持 --format {:?}（可用：{}）",
-                        self.format,
-                        names(allowed)
-                    ),
-                    Lang::En => format!(
-                        "--format {:?} is not available for this command (use one of: {})",
-                        self.format,
-                        names(allowed)
-                    ),
-                }
-                .to_lowercase()
-            );
+            return Err(unsupported(self.format, allowed, lang).into());
         }
         if self.format == Format::Json {
             // streamed: a province's report is too big to build in memory first
@@ -152,7 +214,15 @@ impl Common {
             }
             None => {
                 if matches!(self.format, Format::Xlsx) && std::io::stdout().is_terminal() {
-                    anyhow::bail!("xlsx output is binary: give -o FILE.xlsx / xlsx 为二进制格式，请用 -o 指定文件");
+                    return Err(zikao::Error::Usage(
+                        self.lang()
+                            .pick(
+                                "xlsx 是二进制格式，不能显示在终端上：请用 -o 文件名.xlsx 写入文件",
+                                "xlsx is a binary format and cannot be shown in a terminal: write it to a file with -o NAME.xlsx",
+                            )
+                            .to_string(),
+                    )
+                    .into());
                 }
                 to_stdout(|w| w.write_all(bytes))
             }
@@ -173,9 +243,25 @@ fn to_stdout(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()
 fn names(allowed: &[Format]) -> String {
     allowed
         .iter()
-        .map(|f| format!("{f:?}").to_lowercase())
+        .map(|f| f.name())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The one message for a format a command does not write.
+pub fn unsupported(f: Format, allowed: &[Format], lang: Lang) -> zikao::Error {
+    zikao::Error::Usage(match lang {
+        Lang::Zh => format!(
+            "此命令不支持 --format {}（可用：{}）",
+            f.name(),
+            names(allowed)
+        ),
+        Lang::En => format!(
+            "--format {} is not available for this command (use one of: {})",
+            f.name(),
+            names(allowed)
+        ),
+    })
 }
 
 /// Policy, batch and date options.
@@ -208,6 +294,41 @@ impl PolicyArgs {
         match &self.as_of {
             Some(s) => parse_date(s),
             None => Ok(chrono::Local::now().date_naive()),
+        }
+    }
+
+    /// Says on stderr which policy or batch was taken by default (they
+    /// decide deadlines and schedules, so a silent default can mislead).
+    pub fn warn_defaults(&self, lang: Lang, policy: &Policy, batch: Option<Batch>) {
+        if self.policy.is_none() && self.policy_file.is_none() {
+            eprintln!(
+                "zikao: {}",
+                match lang {
+                    Lang::Zh => format!(
+                        "提示：未指定 --policy，使用 {}（{}）；各省规则请用 --policy guangdong、anhui 等",
+                        policy.name, policy.title_zh
+                    ),
+                    Lang::En => format!(
+                        "note: no --policy given, using {} ({}); give --policy guangdong, anhui ... for a province's rules",
+                        policy.name, policy.title_en
+                    ),
+                }
+            );
+        }
+        if self.batch.is_none() {
+            if let Some(b) = batch {
+                eprintln!(
+                    "zikao: {}",
+                    match lang {
+                        Lang::Zh => format!(
+                            "提示：未指定 --batch，按评估日期取批次 {b}；如不对请用 --batch YYYY-MM 指定"
+                        ),
+                        Lang::En => format!(
+                            "note: no --batch given, using batch {b} (from the as-of date); give --batch YYYY-MM if that is wrong"
+                        ),
+                    }
+                );
+            }
         }
     }
 
@@ -267,6 +388,20 @@ pub fn lang_of(cmd: &super::Command) -> Lang {
         Command::Policy(_) => None,
     };
     c.map(Common::lang).unwrap_or_else(super::lang_default)
+}
+
+/// The shared options of a parsed command line, to settle them before
+/// the command runs.
+pub fn common_mut(cmd: &mut super::Command) -> Option<&mut Common> {
+    use super::{Command, PhotoCommand, PrereqCommand};
+    match cmd {
+        Command::Photo(PhotoCommand::Check(a)) => Some(&mut a.common),
+        Command::Photo(PhotoCommand::FixSize(a)) => Some(&mut a.common),
+        Command::Eligibility(a) => Some(&mut a.common),
+        Command::Prereq(PrereqCommand::Verify(a)) => Some(&mut a.common),
+        Command::Roster(r) => Some(r.common_mut()),
+        Command::Policy(_) => None,
+    }
 }
 
 /// `zikao: {err:#}` in the user's language: library errors render

@@ -47,6 +47,9 @@ pub struct Args {
     /// `zikao prereq verify --format json` 的结果 / the JSON result of `zikao prereq verify`
     #[arg(long, value_name = "PREREQ.json")]
     pub prereq: Option<PathBuf>,
+    /// 显示完整证件号码（默认打码）/ print identity numbers in full (masked by default)
+    #[arg(long)]
+    pub unmask: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
     #[command(flatten)]
@@ -62,6 +65,11 @@ pub fn run(a: Args) -> Result<u8> {
         batch: a.policy.batch(&policy)?,
         as_of: a.policy.as_of()?,
     };
+    let lang = a.common.lang();
+    a.policy.warn_defaults(lang, &policy, Some(opts.batch));
+    if let Some(p) = &a.prereq {
+        warn_prereq_context(p, &opts, lang);
+    }
     let inputs = EligInputs {
         candidates: a.candidates,
         scores: a.scores,
@@ -72,7 +80,10 @@ pub fn run(a: Args) -> Result<u8> {
         prereq: a.prereq,
         read: a.table.read_options()?,
     };
-    let report = elig::audit(&inputs, &policy, &opts)?;
+    let mut report = elig::audit(&inputs, &policy, &opts)?;
+    if !a.unmask {
+        elig::mask_ids(&mut report);
+    }
     let code = a.common.emit(
         &report,
         &[Format::Table, Format::Json, Format::Csv, Format::Xlsx],
@@ -81,4 +92,50 @@ pub fn run(a: Args) -> Result<u8> {
     // would only cost time
     std::mem::forget(report);
     code
+}
+
+/// Warns when the `--prereq` report was made for another batch or as-of
+/// date than this audit (its summary says which); unreadable files are
+/// left to the reader, which names the problem.
+fn warn_prereq_context(path: &std::path::Path, opts: &EligOptions, lang: zikao::Lang) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{FEFF}'))
+    else {
+        return;
+    };
+    let s = &v["summary"];
+    let batch = opts.batch.to_string();
+    let as_of = opts.as_of.to_string();
+    let mut diffs = Vec::new();
+    if let Some(b) = s["batch"].as_str().filter(|b| *b != batch) {
+        diffs.push(match lang {
+            zikao::Lang::Zh => format!("批次 {b}（本次审核 {batch}）"),
+            zikao::Lang::En => format!("batch {b} (this audit: {batch})"),
+        });
+    }
+    if let Some(d) = s["as_of"].as_str().filter(|d| *d != as_of) {
+        diffs.push(match lang {
+            zikao::Lang::Zh => format!("评估日期 {d}（本次审核 {as_of}）"),
+            zikao::Lang::En => format!("as-of date {d} (this audit: {as_of})"),
+        });
+    }
+    if !diffs.is_empty() {
+        eprintln!(
+            "zikao: {}",
+            match lang {
+                zikao::Lang::Zh => format!(
+                    "警告：{} 的前置学历核查结果是按{}做的；请用相同的 --batch/--as-of 重新运行 prereq verify",
+                    path.display(),
+                    diffs.join("、")
+                ),
+                zikao::Lang::En => format!(
+                    "warning: {} was made for {}; run prereq verify again with the same --batch/--as-of",
+                    path.display(),
+                    diffs.join(", ")
+                ),
+            }
+        );
+    }
 }

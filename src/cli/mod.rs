@@ -72,10 +72,92 @@ pub enum PrereqCommand {
     Verify(prereq::Args),
 }
 
+use common::Format;
+
+/// The formats each command writes (its `--format` help lists only these).
+const FORMATS: &[(&[&str], &[Format])] = &[
+    (
+        &["photo", "check"],
+        &[Format::Table, Format::Json, Format::Csv, Format::Html],
+    ),
+    (&["photo", "fix-size"], &[Format::Table, Format::Json, Format::Csv]),
+    (
+        &["eligibility"],
+        &[Format::Table, Format::Json, Format::Csv, Format::Xlsx],
+    ),
+    (
+        &["prereq", "verify"],
+        &[Format::Table, Format::Json, Format::Csv, Format::Xlsx],
+    ),
+    (&["roster", "graduates"], ALL_FORMATS),
+    (&["roster", "exemptions"], ALL_FORMATS),
+    (&["roster", "reception"], ALL_FORMATS),
+];
+
+const ALL_FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Json,
+    Format::Csv,
+    Format::Xlsx,
+    Format::Html,
+];
+
+/// The formats of the command `cmd`.
+fn formats_of(cmd: &Command) -> &'static [Format] {
+    let path: &[&str] = match cmd {
+        Command::Photo(PhotoCommand::Check(_)) => &["photo", "check"],
+        Command::Photo(PhotoCommand::FixSize(_)) => &["photo", "fix-size"],
+        Command::Eligibility(_) => &["eligibility"],
+        Command::Prereq(_) => &["prereq", "verify"],
+        Command::Roster(roster::RosterCommand::Graduates(_)) => &["roster", "graduates"],
+        Command::Roster(roster::RosterCommand::Exemptions(_)) => &["roster", "exemptions"],
+        Command::Roster(roster::RosterCommand::Reception(_)) => &["roster", "reception"],
+        Command::Policy(_) => return &[Format::Table, Format::Json],
+    };
+    FORMATS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, f)| *f)
+        .unwrap_or(ALL_FORMATS)
+}
+
+/// The clap command with each subcommand's `--format` limited to the
+/// formats it writes (clap's own message for the others, exit 2).
+pub fn command() -> clap::Command {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    use clap::CommandFactory;
+    let limit = |c: clap::Command, allowed: &'static [Format]| {
+        c.mut_arg("format", move |a| {
+            a.value_parser(
+                PossibleValuesParser::new(allowed.iter().map(|f| f.name()))
+                    .map(|s| <Format as clap::ValueEnum>::from_str(&s, true).unwrap_or(Format::Table)),
+            )
+        })
+    };
+    let mut cmd = Cli::command();
+    for (path, allowed) in FORMATS {
+        cmd = match path {
+            [one] => cmd.mut_subcommand(*one, |c| limit(c, allowed)),
+            [a, b] => cmd.mut_subcommand(*a, |c| c.mut_subcommand(*b, |c| limit(c, allowed))),
+            _ => cmd,
+        };
+    }
+    cmd
+}
+
 /// Runs the binary: parse, dispatch, print `zikao: {error}` once, exit 0/1/2.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::FromArgMatches;
+    let matches = command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let lang = common::lang_of(&cli.command);
+    let allowed = formats_of(&cli.command);
+    if let Some(c) = common::common_mut(&mut cli.command) {
+        if let Err(e) = c.resolve(allowed) {
+            eprintln!("zikao: {}", common::render_error(&e, lang));
+            return ExitCode::from(2);
+        }
+    }
     let res = match cli.command {
         Command::Photo(PhotoCommand::Check(a)) => photo_check::run(a),
         Command::Photo(PhotoCommand::FixSize(a)) => photo_fix::run(a),

@@ -88,11 +88,9 @@ pub fn load_profile(name: &str, file: &Option<PathBuf>) -> Result<PhotoProfile> 
 pub fn run(a: Args) -> Result<u8> {
     let c = &a.common;
     c.check_output()?;
-    if c.format == Format::Xlsx {
-        anyhow::bail!("--format xlsx is not available for photo check (use table, json, csv or html) / 照片检查不支持 xlsx 格式");
-    }
     let profile = load_profile(&a.profile, &a.profile_file)?;
     if let Some(dir) = &a.annotate {
+        check_annotate_dir(dir, c.force)?;
         std::fs::create_dir_all(dir).map_err(|e| zikao::Error::io(dir, e))?;
     }
     let list = match &a.candidates {
@@ -182,6 +180,16 @@ pub fn run(a: Args) -> Result<u8> {
         visuals.push(v);
         sigs.push(s);
     }
+    if report.results.is_empty() {
+        // an empty folder (or one without photos) is not a success
+        eprintln!(
+            "zikao: {}",
+            c.lang().pick(
+                "没有找到可检查的照片（.jpg/.jpeg/.png 等）；请检查路径",
+                "no photo to check was found (.jpg/.jpeg/.png ...); check the path"
+            )
+        );
+    }
     let mut write_failed = false;
     for v in visuals.iter().flatten().flatten() {
         if let Some(e) = &v.write_error {
@@ -224,10 +232,33 @@ pub fn run(a: Args) -> Result<u8> {
     Ok(if write_failed { code.max(1) } else { code })
 }
 
+/// Refuses (exit 2, before any work) an --annotate folder that already
+/// holds annotated PNGs of an earlier run, unless --force: the same rule
+/// as an existing `-o` file.
+fn check_annotate_dir(dir: &std::path::Path, force: bool) -> Result<()> {
+    if force {
+        return Ok(());
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".annotated.png") {
+            return Err(zikao::Error::OutputExists { path: e.path() }.into());
+        }
+    }
+    Ok(())
+}
+
 /// Exit status 2 when a path given (or a file or folder found) could not be
 /// read at all (an input problem of severity error): the help promises
 /// "2 ... unreadable path". The rest of the batch is still reported.
 fn exit_for(report: &zikao::finding::Report, code: u8) -> u8 {
+    if report.results.is_empty() {
+        // nothing was checked: an empty folder or one without photos
+        return 2;
+    }
     let unreadable = report
         .input_errors
         .iter()
@@ -262,7 +293,7 @@ mod tests {
             &|_, _| (),
         )
         .unwrap();
-        assert_eq!(exit_for(&empty, 0), 0);
-        assert_eq!(exit_for(&empty, 1), 1);
+        // nothing checked is not a success
+        assert_eq!(exit_for(&empty, 0), 2);
     }
 }

@@ -54,6 +54,7 @@ pub fn run(a: Args) -> Result<u8> {
         None => None,
     };
     opts.unmask = a.unmask;
+    a.policy.warn_defaults(a.common.lang(), &policy, opts.batch);
     let inputs = PrereqInputs::read(
         &a.candidates,
         &a.prior,

@@ -45,6 +45,7 @@ fn verdict_word(v: &str, lang: Lang) -> String {
         "kept" => "已合规（保留）",
         "refused" => "无法修正",
         "listed" => "已列入",
+        "not_listed" => "未列入",
         "error" => "错误",
         _ => v,
     };
@@ -58,6 +59,22 @@ fn verdict_word(v: &str, lang: Lang) -> String {
 /// the summary and the input problems. Widths account for CJK characters.
 pub fn table(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
+    // which rules produced this report: policy, batch, as-of date
+    let ctx: Vec<String> = [
+        ("policy", "政策", "policy"),
+        ("batch", "批次", "batch"),
+        ("as_of", "评估日期", "as of"),
+    ]
+    .iter()
+    .filter_map(|(k, zh, en)| {
+        let v = report.summary_extra.iter().find(|(n, _)| n == k)?;
+        let v = scalar(&v.1);
+        (!v.is_empty()).then(|| format!("{} {v}", lang.pick(zh, en)))
+    })
+    .collect();
+    if !ctx.is_empty() {
+        out.push_str(&format!("{}: {}\n", report.command, ctx.join(" · ")));
+    }
     if !report.results.is_empty() {
         let mut t = Table::new();
         t.load_preset(presets::UTF8_FULL_CONDENSED)
@@ -79,12 +96,14 @@ pub fn table(report: &Report, lang: Lang) -> String {
             let f: Vec<String> = it
                 .findings
                 .iter()
-                .filter(|f| f.severity != Severity::Info)
+                // information is shown where it is the whole story (a
+                // candidate left off a roster by the audit's verdict)
+                .filter(|f| f.severity != Severity::Info || it.verdict == "not_listed")
                 .map(|f| {
-                    let mark = if f.severity == Severity::Error {
-                        "✗"
-                    } else {
-                        "!"
+                    let mark = match f.severity {
+                        Severity::Error => "✗",
+                        Severity::Warning => "!",
+                        Severity::Info => "·",
                     };
                     format!("{mark} {}: {}", f.code, f.message.render(lang))
                 })

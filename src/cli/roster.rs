@@ -27,8 +27,12 @@ Examples / 示例:
 
 const REC_HELP: &str = "\
 Examples / 示例:
-  zikao roster reception --candidates c.csv --policy guangdong
-  zikao roster reception --candidates c.csv --offices offices.csv --format html -o 初审安排.html
+  zikao roster reception --candidates c.csv --policy guangdong --batch 2022-06
+  zikao roster reception --candidates c.csv --schedule offices.csv --batch 2022-12 --format html -o 初审安排.html
+
+The built-in Guangzhou schedule is for batch 2022-06 only; for any other batch give that batch's
+table with --schedule FILE (--offices FILE). 内置的广州安排表仅适用于 2022-06 批次，其他批次请用
+--schedule 指定本批次的安排表。
 
 Exit status / 退出码: 1 when a candidate's office is missing, unknown or not allowed (e.g. 广州市区).";
 
@@ -51,6 +55,14 @@ impl RosterCommand {
             RosterCommand::Graduates(a) => &a.shared.common,
             RosterCommand::Exemptions(a) => &a.shared.common,
             RosterCommand::Reception(a) => &a.shared.common,
+        }
+    }
+
+    pub fn common_mut(&mut self) -> &mut Common {
+        match self {
+            RosterCommand::Graduates(a) => &mut a.shared.common,
+            RosterCommand::Exemptions(a) => &mut a.shared.common,
+            RosterCommand::Reception(a) => &mut a.shared.common,
         }
     }
 }
@@ -110,8 +122,9 @@ pub struct ExemptionsArgs {
 
 #[derive(Debug, ClapArgs)]
 pub struct ReceptionArgs {
-    /// 办理地点安排表（替代政策内置表）/ offices table (replaces the policy's built-in schedule)
-    #[arg(long, value_name = "FILE")]
+    /// 本批次的办理地点安排表（替代政策内置表）/ this batch's offices table (replaces the
+    /// policy's built-in schedule, which is printed only for the batch it was made for)
+    #[arg(long, visible_alias = "schedule", value_name = "FILE")]
     pub offices: Option<PathBuf>,
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -171,11 +184,49 @@ pub fn run(c: RosterCommand) -> Result<u8> {
                 Some(_) => Some(a.policy.batch(&policy)?),
                 None => None,
             };
+            if a.offices.is_none() {
+                check_schedule_batch(&policy, b, a.shared.common.lang())?;
+            }
             let opts = options(&a.shared, b);
             (roster::reception(&inputs, &policy, &opts)?, &a.shared)
         }
     };
     emit(&roster, &shared.common)
+}
+
+/// The built-in schedule is printed only for the batch it was made for:
+/// any other batch (or none given) is exit 2 naming its batch and pointing
+/// to `--schedule FILE`.
+fn check_schedule_batch(
+    policy: &zikao::policy::Policy,
+    asked: Option<zikao::policy::Batch>,
+    lang: zikao::Lang,
+) -> Result<()> {
+    let sched = &policy.reception;
+    if !sched.has_offices() {
+        return Ok(()); // the library says --offices/--schedule is needed
+    }
+    let made_for = sched.batch.as_deref().unwrap_or("?");
+    let fits = matches!((asked, sched.batch.as_deref()), (Some(b), Some(m)) if b.to_string() == m);
+    if fits {
+        return Ok(());
+    }
+    let name = &policy.name;
+    let msg = match (asked, lang) {
+        (Some(b), zikao::Lang::Zh) => format!(
+            "政策 {name} 内置的毕业初审安排表是 {made_for} 批次的，不能用于 {b} 批次：请用 --schedule FILE 给出本批次的办理地点安排表（列：地区, 日期, 办理地点及要求, 联系电话, 办公时间）"
+        ),
+        (Some(b), zikao::Lang::En) => format!(
+            "the reception schedule built into policy {name} is for batch {made_for}, not {b}: give this batch's schedule with --schedule FILE (columns: 地区, 日期, 办理地点及要求, 联系电话, 办公时间)"
+        ),
+        (None, zikao::Lang::Zh) => format!(
+            "政策 {name} 内置的毕业初审安排表只适用于 {made_for} 批次：如办理的正是该批次，请加 --batch {made_for}；否则请用 --schedule FILE 给出本批次的办理地点安排表"
+        ),
+        (None, zikao::Lang::En) => format!(
+            "the reception schedule built into policy {name} is for batch {made_for} only: add --batch {made_for} if that is your batch, else give this batch's schedule with --schedule FILE"
+        ),
+    };
+    Err(zikao::Error::Usage(msg).into())
 }
 
 fn options(s: &Shared, batch: Option<zikao::policy::Batch>) -> Options {

@@ -345,5 +345,29 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
     Ok(rep)
 }
 
+/// Masks the identity numbers a report quotes (`elig.record` and
+/// `elig.deadline` findings about an ID number) as every other report
+/// does; `zikao eligibility --unmask` leaves them whole.
+pub fn mask_ids(report: &mut Report) {
+    for it in &mut report.results {
+        for f in &mut it.findings {
+            let about_id = match &mut f.message {
+                crate::Msg::Elig(EligMsg::InvalidId { value, .. })
+                | crate::Msg::Elig(EligMsg::IdNeedsUpgrade { value }) => {
+                    *value = crate::idno::mask(value);
+                    true
+                }
+                crate::Msg::Elig(EligMsg::IdUpgradeLate { .. }) => true,
+                _ => false,
+            };
+            if about_id {
+                if let serde_json::Value::String(s) = &mut f.measured {
+                    *s = crate::idno::mask(s);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

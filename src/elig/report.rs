@@ -29,6 +29,7 @@ pub fn read_report(path: &Path) -> Result<(String, HashMap<String, PrereqResult>
 pub fn parse_report(text: &str, path: &Path) -> Result<(String, HashMap<String, PrereqResult>)> {
     let v: Value = serde_json::from_str(text.trim_start_matches('\u{FEFF}'))
         .map_err(|e| Error::format(path, format!("not a report JSON document: {e}")))?;
+    crate::error::check_report_kind(path, &v, crate::prereq::COMMAND)?;
     let (command, results) = match &v {
         Value::Object(m) => (
             m.get("command")
@@ -37,7 +38,11 @@ pub fn parse_report(text: &str, path: &Path) -> Result<(String, HashMap<String, 
                 .to_string(),
             m.get("results")
                 .and_then(Value::as_array)
-                .ok_or_else(|| Error::format(path, "report JSON has no `results` array"))?,
+                .ok_or_else(|| Error::WrongInput {
+                    path: path.to_path_buf(),
+                    found: String::new(),
+                    expected: crate::prereq::COMMAND.into(),
+                })?,
         ),
         Value::Array(a) => (String::new(), a),
         _ => return Err(Error::format(path, "not a report JSON document")),

@@ -188,14 +188,7 @@ pub fn parse_eligibility(text: &str, path: &Path) -> Result<EligibilityResult> {
     let (results, batch) = match &v {
         Value::Array(a) => (a.as_slice(), None),
         Value::Object(o) => {
-            if let Some(c) = o.get("command").and_then(Value::as_str) {
-                if c != "eligibility" {
-                    return Err(Error::format(
-                        path,
-                        format!("this is the output of `{c}`, not of `eligibility`"),
-                    ));
-                }
-            }
+            crate::error::check_report_kind(path, &v, "eligibility")?;
             let batch = o
                 .get("summary")
                 .and_then(|s| s.get("batch"))
@@ -205,10 +198,11 @@ pub fn parse_eligibility(text: &str, path: &Path) -> Result<EligibilityResult> {
             match o.get("results").and_then(Value::as_array) {
                 Some(a) => (a.as_slice(), batch),
                 None => {
-                    return Err(Error::format(
-                        path,
-                        "no `results` array: not an eligibility report",
-                    ))
+                    return Err(Error::WrongInput {
+                        path: path.to_path_buf(),
+                        found: String::new(),
+                        expected: "eligibility".into(),
+                    })
                 }
             }
         }

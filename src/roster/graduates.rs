@@ -199,18 +199,27 @@ pub fn build_graduates(cands: &[Candidate], elig: Option<&Eligibility>, opts: &O
 }
 
 fn excluded(c: &Candidate, verdict: Option<&str>) -> Item {
-    let f = match verdict {
-        Some(v) => Finding::error(
-            "roster.not_eligible",
-            RosterMsg::NotEligible {
-                verdict: v.to_string(),
-            },
-        )
-        .measured(v),
-        None => Finding::error("roster.not_eligible", RosterMsg::NotAudited).measured("absent"),
-    }
-    .expected("eligible");
-    let mut it = Item::new("error", false)
+    // Leaving off an audited, not eligible candidate is the roster doing
+    // its job (information, exit 0); a candidate missing from the audit
+    // result is a real mismatch of the inputs (error, exit 1).
+    let (f, it) = match verdict {
+        Some(v) => (
+            Finding::info(
+                "roster.not_eligible",
+                RosterMsg::NotEligible {
+                    verdict: v.to_string(),
+                },
+            )
+            .measured(v),
+            Item::new("not_listed", true),
+        ),
+        None => (
+            Finding::error("roster.not_eligible", RosterMsg::NotAudited).measured("absent"),
+            Item::new("error", false),
+        ),
+    };
+    let f = f.expected("eligible");
+    let mut it = it
         .key("school", c.school.as_str())
         .key("major_code", c.major_code.as_str())
         .key("exam_no", c.exam_no.as_str())

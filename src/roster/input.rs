@@ -89,14 +89,43 @@ pub fn read_candidates(
             return;
         }
         seen.insert(key, row.row);
+        let id_no = row
+            .get("id_no")
+            .map(crate::idno::normalize)
+            .unwrap_or_default();
+        let id_type = s("id_type");
+        if !id_no.is_empty() && crate::idno::IdType::parse(id_type.as_deref()).uses_gb11643() {
+            // a far date: only the number itself is judged, not the day
+            let far = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
+            if let Err(e) = crate::idno::parse(&id_no, far) {
+                let (reason_zh, reason_en) = match e {
+                    crate::idno::IdError::Shape => (
+                        "应为 18 位（或旧 15 位）数字".to_string(),
+                        "not 18 (or the old 15) digits".to_string(),
+                    ),
+                    crate::idno::IdError::CheckDigit { expected } => (
+                        format!("校验位错误，应为 {expected}"),
+                        format!("wrong check digit, expected {expected}"),
+                    ),
+                    _ => ("出生日期不存在".into(), "impossible birth date".into()),
+                };
+                problems.push(row.problem(
+                    "id_no",
+                    Severity::Warning,
+                    "roster.id_invalid",
+                    RosterMsg::IdInvalid {
+                        id: crate::idno::mask(&id_no),
+                        reason_zh,
+                        reason_en,
+                    },
+                ));
+            }
+        }
         out.push(Candidate {
             exam_no,
             name: t("name").unwrap_or_default(),
-            id_type: s("id_type"),
-            id_no: row
-                .get("id_no")
-                .map(crate::idno::normalize)
-                .unwrap_or_default(),
+            id_type,
+            id_no,
             gender: s("gender"),
             major_code,
             major_name: t("major_name"),
@@ -218,11 +247,12 @@ fn parse_eligibility_doc(doc: RawDoc, path: &Path) -> Result<Eligibility> {
     let results = match doc {
         RawDoc::Report { command, results } => {
             if let Some(c) = command {
-                if c != "eligibility" {
-                    return Err(Error::format(
-                        path,
-                        format!("this is the result of `{c}`, not of `zikao eligibility`"),
-                    ));
+                if c.trim() != "eligibility" {
+                    return Err(Error::WrongInput {
+                        path: path.to_path_buf(),
+                        found: c.trim().to_string(),
+                        expected: "eligibility".into(),
+                    });
                 }
             }
             results
@@ -432,6 +462,8 @@ pub fn read_offices(
     Ok((
         ReceptionPolicy {
             title: None,
+            // the user's own table is for the batch they asked for
+            batch: None,
             hours: None,
             not_allowed: policy.not_allowed.clone(),
             offices,

@@ -35,6 +35,13 @@ pub enum RosterMsg {
     DuplicateOffice { area: String, first_row: usize },
     /// Input problem: a required value is empty.
     EmptyValue { column: &'static str },
+    /// Input problem: an identity number that cannot be right (shown
+    /// masked; the row locates it).
+    IdInvalid {
+        id: String,
+        reason_zh: String,
+        reason_en: String,
+    },
 }
 
 impl RosterMsg {
@@ -124,6 +131,12 @@ impl RosterMsg {
             (RosterMsg::EmptyValue { column }, Lang::Zh) => format!("「{column}」为空，本行已跳过"),
             (RosterMsg::EmptyValue { column }, Lang::En) => {
                 format!("{column} is empty: row skipped")
+            }
+            (RosterMsg::IdInvalid { id, reason_zh, .. }, Lang::Zh) => {
+                format!("证件号码 {id} 有误（{reason_zh}），请核对后再打印")
+            }
+            (RosterMsg::IdInvalid { id, reason_en, .. }, Lang::En) => {
+                format!("identity number {id} is wrong ({reason_en}): check it before printing")
             }
         }
     }

@@ -25,6 +25,11 @@ pub struct ReceptionPolicy {
     /// The heading of the schedule as printed.
     #[serde(default)]
     pub title: Option<String>,
+    /// The graduation batch (YYYY-MM) this schedule was printed for: a
+    /// schedule is never printed for another batch, and its dates (printed
+    /// without a year) get this batch's year.
+    #[serde(default)]
+    pub batch: Option<String>,
     /// General office hours of every office (an office's own `hours` wins).
     #[serde(default)]
     pub hours: Option<String>,

@@ -132,6 +132,19 @@ pub fn build_reception(cands: &[Candidate], sched: &ReceptionPolicy, opts: &Opti
         it.findings.push(f);
         r.excluded.push(it);
     }
+    // printed dates carry the year: the schedule's batch, else the one asked for
+    let year = sched
+        .batch
+        .as_deref()
+        .and_then(|b| b.parse::<crate::policy::Batch>().ok())
+        .or(opts.batch)
+        .map(|b| b.year);
+    let with_year = |d: &String| -> String {
+        match year {
+            Some(y) if !d.contains('年') && d.contains('月') => format!("{y}年{d}"),
+            _ => d.clone(),
+        }
+    };
     for (o, mut list) in sched.offices.iter().zip(per) {
         if list.is_empty() {
             continue;
@@ -142,7 +155,7 @@ pub fn build_reception(cands: &[Candidate], sched: &ReceptionPolicy, opts: &Opti
                 key: "dates",
                 zh: "日期",
                 en: "Dates",
-                values: o.dates.clone(),
+                values: o.dates.iter().map(with_year).collect(),
             },
             Info {
                 key: "address",

@@ -115,6 +115,15 @@ pub(crate) fn detect(path: &Path, opts: &ReadOptions) -> Result<Format> {
             "the file has no content (only a byte-order mark or blank lines)",
         ));
     };
+    if first == '{' {
+        if let Some(found) = crate::error::report_command_of(&text) {
+            return Err(Error::WrongInput {
+                path: path.to_path_buf(),
+                found,
+                expected: String::new(),
+            });
+        }
+    }
     Ok(match ext.as_str() {
         "json" => match first {
             '[' => Format::JsonArray,

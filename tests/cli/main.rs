@@ -1,5 +1,6 @@
 //! Integration tests: the real `zikao` executable, run as a user would.
 
+mod edges;
 mod folder;
 mod hardening;
 

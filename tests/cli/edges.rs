@@ -1,0 +1,519 @@
+//! Rough edges a new clerk or candidate hits (issue 17): one test (or
+//! more) per item, each failing on the code before the fix.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ex(name: &str) -> PathBuf {
+    root().join("examples/exports").join(name)
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    raw: Vec<u8>,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+/// Runs `zikao args…` in `dir` (ZIKAO_LANG unset).
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::cargo_bin("zikao")
+        .unwrap()
+        .env_remove("ZIKAO_LANG")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr,
+        raw: out.stdout,
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The example exports copied into `dir` (short relative names in messages).
+fn exports(dir: &Path) {
+    for f in ["candidates.csv", "scores.csv", "plans.csv", "prior.csv"] {
+        std::fs::copy(ex(f), dir.join(f)).unwrap();
+    }
+}
+
+const ELIG_JSON: &str = r#"{"command":"eligibility","summary":{"total":1},"results":[
+ {"exam_no":"010122100001","name":"张三","verdict":"eligible","findings":[]}],"input_errors":[]}"#;
+const PREREQ_JSON: &str = r#"{"command":"prereq verify","summary":{"total":1},"results":[
+ {"exam_no":"010122100001","name":"张三","verdict":"verified","findings":[]}],"input_errors":[]}"#;
+const PHOTO_JSON: &str = r#"{"command":"photo check","summary":{"total":0},"results":[],"input_errors":[]}"#;
+
+// ---- item 2: every JSON input is checked by its `command` field ----------
+
+#[test]
+fn item2_json_inputs_of_the_wrong_kind_are_exit_2_naming_file_and_kind() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    std::fs::write(dir.join("elig.json"), ELIG_JSON).unwrap();
+    std::fs::write(dir.join("prereq.json"), PREREQ_JSON).unwrap();
+    std::fs::write(dir.join("photo.json"), PHOTO_JSON).unwrap();
+    let elig = |extra: &[&str]| {
+        let mut a = vec![
+            "eligibility",
+            "--candidates",
+            "candidates.csv",
+            "--scores",
+            "scores.csv",
+            "--plans",
+            "plans.csv",
+            "--policy",
+            "guangdong",
+            "--batch",
+            "2022-06",
+            "--as-of",
+            "2022-06-20",
+        ];
+        a.extend_from_slice(extra);
+        run_in(dir, &a)
+    };
+    // the issue's case: an eligibility result given as --prereq
+    let r = elig(&["--prereq", "elig.json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("elig.json"), "{}", r.stderr);
+    assert!(r.stderr.contains("zikao eligibility"), "{}", r.stderr);
+    assert!(r.stderr.contains("prereq verify"), "{}", r.stderr);
+    let r = elig(&["--prereq", "photo.json", "--lang", "en"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("photo.json") && r.stderr.contains("`zikao photo check`"));
+    // the right kind is still accepted
+    let r = elig(&["--prereq", "prereq.json"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    // a report where a table is needed
+    for opt in ["--candidates", "--scores", "--plans"] {
+        let mut a = vec![
+            "eligibility",
+            "--candidates",
+            "candidates.csv",
+            "--scores",
+            "scores.csv",
+            "--plans",
+            "plans.csv",
+        ];
+        let i = a.iter().position(|x| *x == opt).unwrap();
+        a[i + 1] = "elig.json";
+        let r = run_in(dir, &a);
+        assert_eq!(r.code, 2, "{opt}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("elig.json") && r.stderr.contains("不是数据表"),
+            "{opt}: {}",
+            r.stderr
+        );
+    }
+    // prereq verify --eligibility and roster graduates --eligibility
+    let r = run_in(
+        dir,
+        &[
+            "prereq",
+            "verify",
+            "--candidates",
+            "candidates.csv",
+            "--prior",
+            "prior.csv",
+            "--eligibility",
+            "prereq.json",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("prereq.json") && r.stderr.contains("zikao prereq verify"));
+    let r = run_in(
+        dir,
+        &[
+            "roster",
+            "graduates",
+            "--candidates",
+            "candidates.csv",
+            "--eligibility",
+            "prereq.json",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("prereq.json") && r.stderr.contains("zikao prereq verify"));
+    assert!(!r.stderr.contains("this is"), "English in a zh message: {}", r.stderr);
+}
+
+/// `eligibility` on the example exports (guangdong, 2022-06) in `dir`.
+fn elig_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "eligibility",
+        "--candidates",
+        "candidates.csv",
+        "--scores",
+        "scores.csv",
+        "--plans",
+        "plans.csv",
+        "--policy",
+        "guangdong",
+        "--batch",
+        "2022-06",
+        "--as-of",
+        "2022-06-20",
+    ];
+    a.extend_from_slice(extra);
+    a
+}
+
+// ---- item 6: the format follows -o's extension -----------------------------
+
+#[test]
+fn item6_format_from_output_extension_and_clashes() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    let r = run_in(dir, &elig_args(&["-o", "x.xlsx"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(std::fs::read(dir.join("x.xlsx")).unwrap().starts_with(b"PK"));
+    let r = run_in(dir, &elig_args(&["-o", "x.json"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: Value = serde_json::from_slice(&std::fs::read(dir.join("x.json")).unwrap()).unwrap();
+    assert_eq!(v["command"], "eligibility");
+    let r = run_in(dir, &elig_args(&["-o", "x.csv"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(std::fs::read_to_string(dir.join("x.csv"))
+        .unwrap()
+        .contains("exam_no,name,verdict"));
+    // a clash between --format and the extension: exit 2, nothing written
+    let r = run_in(dir, &elig_args(&["--format", "json", "-o", "y.csv"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("y.csv") && r.stderr.contains("--format json"));
+    assert!(!dir.join("y.csv").exists());
+    // another extension keeps the table
+    let r = run_in(dir, &elig_args(&["-o", "y.txt"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(std::fs::read_to_string(dir.join("y.txt")).unwrap().contains('│'));
+}
+
+#[test]
+fn item6_xlsx_is_never_written_to_a_terminal() {
+    // `script` gives the command a terminal as stdout
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no `script` to provide a terminal");
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    let bin = assert_cmd::cargo::cargo_bin("zikao");
+    let cmd = format!(
+        "{} {} --format xlsx; echo rc=$?",
+        bin.display(),
+        elig_args(&[]).join(" ")
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(dir)
+        .env_remove("ZIKAO_LANG")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("rc=2"), "{text}");
+    assert!(text.contains("-o"), "{text}");
+    assert!(!text.contains("PK\u{3}\u{4}"), "xlsx bytes on the terminal");
+}
+
+// ---- item 9: --format lists only what the command writes ------------------
+
+#[test]
+fn item9_format_help_lists_only_supported_formats() {
+    let d = tempfile::tempdir().unwrap();
+    let r = run_in(d.path(), &["photo", "check", "--help"]);
+    let line = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.contains("--format"))
+        .find(|l| l.contains("possible values"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.contains("html") && !line.contains("xlsx"), "{line}");
+    let r = run_in(d.path(), &["eligibility", "--help"]);
+    let line = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.contains("--format"))
+        .find(|l| l.contains("possible values"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.contains("xlsx") && !line.contains("html"), "{line}");
+    let r = run_in(d.path(), &["photo", "check", "--format", "xlsx", "x.jpg"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("xlsx"), "{}", r.stderr);
+    let r = run_in(d.path(), &["photo", "fix-size", "--format", "html", "x.jpg"]);
+    assert_eq!(r.code, 2);
+}
+
+// ---- item 7: exit codes ------------------------------------------------------
+
+#[test]
+fn item7_empty_folder_or_no_photos_is_exit_2() {
+    let d = tempfile::tempdir().unwrap();
+    let empty = d.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let r = run_in(d.path(), &["photo", "check", "empty"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("没有找到"), "{}", r.stderr);
+    let notes = d.path().join("notes");
+    std::fs::create_dir(&notes).unwrap();
+    std::fs::write(notes.join("readme.txt"), "hello").unwrap();
+    let r = run_in(d.path(), &["photo", "check", "notes", "--format", "json"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn item7_existing_annotated_png_is_exit_2_before_any_work() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    std::fs::copy(
+        root().join("tests/fixtures/photos/astronaut_ok_white.jpg"),
+        dir.join("a.jpg"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.join("guides")).unwrap();
+    std::fs::write(dir.join("guides/a.annotated.png"), b"old").unwrap();
+    let r = run_in(dir, &["photo", "check", "a.jpg", "--annotate", "guides"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("a.annotated.png") && r.stderr.contains("--force"));
+    // nothing was checked: no report on stdout
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert_eq!(std::fs::read(dir.join("guides/a.annotated.png")).unwrap(), b"old");
+    let r = run_in(
+        dir,
+        &["photo", "check", "a.jpg", "--annotate", "guides", "--force"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::read(dir.join("guides/a.annotated.png"))
+        .unwrap()
+        .starts_with(b"\x89PNG"));
+}
+
+#[test]
+fn item7_roster_leaving_off_ineligible_is_information_exit_0() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    let r = run_in(dir, &elig_args(&["-o", "elig.json"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let r = run_in(
+        dir,
+        &[
+            "roster",
+            "graduates",
+            "--candidates",
+            "candidates.csv",
+            "--eligibility",
+            "elig.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    let left: Vec<&Value> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["verdict"] != "listed")
+        .collect();
+    assert!(!left.is_empty());
+    for i in left {
+        assert_eq!(i["verdict"], "not_listed", "{i}");
+        assert_eq!(i["findings"][0]["severity"], "info", "{i}");
+    }
+    let r = run_in(
+        dir,
+        &[
+            "roster",
+            "graduates",
+            "--candidates",
+            "candidates.csv",
+            "--eligibility",
+            "elig.json",
+        ],
+    );
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("未列入") && !r.stdout.contains("错误 (error)"));
+}
+
+// ---- item 4: reception schedules only for their batch ----------------------
+
+#[test]
+fn item4_reception_refuses_other_batches_and_prints_years() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    let base = [
+        "roster",
+        "reception",
+        "--candidates",
+        "candidates.csv",
+        "--policy",
+        "guangdong",
+    ];
+    for extra in [&["--batch", "2022-12"][..], &[][..]] {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        let r = run_in(dir, &a);
+        assert_eq!(r.code, 2, "{extra:?}: {}", r.stdout);
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr.contains("2022-06") && r.stderr.contains("--schedule"),
+            "{}",
+            r.stderr
+        );
+    }
+    let mut a = base.to_vec();
+    a.extend_from_slice(&["--batch", "2022-06", "--format", "json"]);
+    let r = run_in(dir, &a);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v = r.json();
+    let dates = v["summary"]["groups"][0]["dates"][0].as_str().unwrap();
+    assert!(dates.starts_with("2022年6月"), "{dates}");
+    // the user's own table for another batch (--schedule), dates with its year
+    std::fs::write(
+        dir.join("offices.csv"),
+        "地区,日期,办理地点及要求,联系电话\n天河区,12月5日,天河区某路1号,020-1\n荔湾区,12月6日,荔湾区某路2号,020-2\n越秀区,12月6日,越秀区某路3号,020-3\n海珠区,12月7日,海珠区某路4号,020-4\n",
+    )
+    .unwrap();
+    let mut a = base.to_vec();
+    a.extend_from_slice(&[
+        "--batch",
+        "2022-12",
+        "--schedule",
+        "offices.csv",
+        "--format",
+        "json",
+    ]);
+    let r = run_in(dir, &a);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.contains("2022年12月"), "{}", r.stdout);
+    assert!(!r.stdout.contains("6月1"), "{}", r.stdout);
+}
+
+// ---- item 5: no silent defaults -------------------------------------------
+
+#[test]
+fn item5_defaults_are_said_and_the_table_names_policy_batch_as_of() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    let r = run_in(
+        dir,
+        &[
+            "eligibility",
+            "--candidates",
+            "candidates.csv",
+            "--scores",
+            "scores.csv",
+            "--plans",
+            "plans.csv",
+            "--as-of",
+            "2022-06-20",
+        ],
+    );
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--policy") && r.stderr.contains("national"), "{}", r.stderr);
+    assert!(r.stderr.contains("--batch") && r.stderr.contains("2022-06"), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("政策 national") && r.stdout.contains("批次 2022-06"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("评估日期 2022-06-20"));
+    // all given: no notes
+    let r = run_in(dir, &elig_args(&[]));
+    assert!(!r.stderr.contains("--policy"), "{}", r.stderr);
+    assert!(r.stdout.contains("政策 guangdong"));
+    // a prereq report made for another batch and as-of date
+    std::fs::write(
+        dir.join("prereq.json"),
+        PREREQ_JSON.replace(
+            r#""summary":{"total":1}"#,
+            r#""summary":{"total":1,"batch":"2023-06","as_of":"2023-06-01"}"#,
+        ),
+    )
+    .unwrap();
+    let r = run_in(dir, &elig_args(&["--prereq", "prereq.json"]));
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("prereq.json") && r.stderr.contains("2023-06") && r.stderr.contains("2023-06-01"),
+        "{}",
+        r.stderr
+    );
+}
+
+// ---- item 8: identity numbers masked by default ----------------------------
+
+#[test]
+fn item8_eligibility_masks_ids_and_reception_flags_bad_check_digits() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    // the examples have an ID with a wrong check digit: quoted in elig.record
+    let full = "440106199803150061";
+    assert!(std::fs::read_to_string(dir.join("candidates.csv"))
+        .unwrap()
+        .contains(full));
+    for f in ["table", "csv", "json"] {
+        let r = run_in(dir, &elig_args(&["--format", f]));
+        assert!(!r.stdout.contains(full), "{f}: unmasked ID");
+        assert!(r.stdout.contains("440106********0061"), "{f}: {}", r.stdout);
+        let r = run_in(dir, &elig_args(&["--format", f, "--unmask"]));
+        assert!(r.stdout.contains(full), "{f}: --unmask");
+    }
+    let r = run_in(
+        dir,
+        &[
+            "roster",
+            "reception",
+            "--candidates",
+            "candidates.csv",
+            "--policy",
+            "guangdong",
+            "--batch",
+            "2022-06",
+            "--format",
+            "json",
+        ],
+    );
+    let v = r.json();
+    let p: Vec<&Value> = v["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "roster.id_invalid")
+        .collect();
+    assert_eq!(p.len(), 1, "{}", v["input_errors"]);
+    assert_eq!(p[0]["column"], "证件号码");
+    assert!(p[0]["message"].as_str().unwrap().contains("校验位"));
+    assert!(!r.stdout.contains(full));
+    let _ = &r.raw;
+}
