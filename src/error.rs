@@ -94,7 +94,11 @@ fn wrong_input_zh(path: &std::path::Path, found: &str, expected: &str) -> String
 /// another command is [`Error::WrongInput`]. An object without `command`
 /// (hand-made) and a bare array of results are accepted; the caller checks
 /// their content.
-pub fn check_report_kind(path: &std::path::Path, v: &serde_json::Value, expected: &str) -> Result<()> {
+pub fn check_report_kind(
+    path: &std::path::Path,
+    v: &serde_json::Value,
+    expected: &str,
+) -> Result<()> {
     if let Some(found) = v.get("command").and_then(serde_json::Value::as_str) {
         if found.trim() != expected {
             return Err(Error::WrongInput {

@@ -92,7 +92,6 @@ pub fn header_key(s: &str) -> String {
         .collect()
 }
 
-
 /// Escapes text for HTML element content and attribute values (the one
 /// escaper of every HTML report).
 pub fn escape_html(s: &str) -> String {

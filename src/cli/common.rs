@@ -121,7 +121,10 @@ impl Common {
         let from_ext = self.output.as_deref().and_then(Format::of_path);
         let f = match (self.format_arg, from_ext) {
             (Some(f), Some(e)) if f != e => {
-                let p = self.output.as_deref().unwrap_or_else(|| std::path::Path::new(""));
+                let p = self
+                    .output
+                    .as_deref()
+                    .unwrap_or_else(|| std::path::Path::new(""));
                 return Err(zikao::Error::Usage(match lang {
                     Lang::Zh => format!(
                         "--format {} 与 -o {} 的扩展名（{}）不一致；请去掉 --format 或改正文件名",

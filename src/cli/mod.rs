@@ -80,7 +80,10 @@ const FORMATS: &[(&[&str], &[Format])] = &[
         &["photo", "check"],
         &[Format::Table, Format::Json, Format::Csv, Format::Html],
     ),
-    (&["photo", "fix-size"], &[Format::Table, Format::Json, Format::Csv]),
+    (
+        &["photo", "fix-size"],
+        &[Format::Table, Format::Json, Format::Csv],
+    ),
     (
         &["eligibility"],
         &[Format::Table, Format::Json, Format::Csv, Format::Xlsx],
@@ -129,8 +132,9 @@ pub fn command() -> clap::Command {
     let limit = |c: clap::Command, allowed: &'static [Format]| {
         c.mut_arg("format", move |a| {
             a.value_parser(
-                PossibleValuesParser::new(allowed.iter().map(|f| f.name()))
-                    .map(|s| <Format as clap::ValueEnum>::from_str(&s, true).unwrap_or(Format::Table)),
+                PossibleValuesParser::new(allowed.iter().map(|f| f.name())).map(|s| {
+                    <Format as clap::ValueEnum>::from_str(&s, true).unwrap_or(Format::Table)
+                }),
             )
         })
     };

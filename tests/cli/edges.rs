@@ -62,7 +62,8 @@ const ELIG_JSON: &str = r#"{"command":"eligibility","summary":{"total":1},"resul
  {"exam_no":"010122100001","name":"张三","verdict":"eligible","findings":[]}],"input_errors":[]}"#;
 const PREREQ_JSON: &str = r#"{"command":"prereq verify","summary":{"total":1},"results":[
  {"exam_no":"010122100001","name":"张三","verdict":"verified","findings":[]}],"input_errors":[]}"#;
-const PHOTO_JSON: &str = r#"{"command":"photo check","summary":{"total":0},"results":[],"input_errors":[]}"#;
+const PHOTO_JSON: &str =
+    r#"{"command":"photo check","summary":{"total":0},"results":[],"input_errors":[]}"#;
 
 // ---- item 2: every JSON input is checked by its `command` field ----------
 
@@ -155,7 +156,11 @@ fn item2_json_inputs_of_the_wrong_kind_are_exit_2_naming_file_and_kind() {
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("prereq.json") && r.stderr.contains("zikao prereq verify"));
-    assert!(!r.stderr.contains("this is"), "English in a zh message: {}", r.stderr);
+    assert!(
+        !r.stderr.contains("this is"),
+        "English in a zh message: {}",
+        r.stderr
+    );
 }
 
 /// `eligibility` on the example exports (guangdong, 2022-06) in `dir`.
@@ -188,7 +193,9 @@ fn item6_format_from_output_extension_and_clashes() {
     exports(dir);
     let r = run_in(dir, &elig_args(&["-o", "x.xlsx"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(std::fs::read(dir.join("x.xlsx")).unwrap().starts_with(b"PK"));
+    assert!(std::fs::read(dir.join("x.xlsx"))
+        .unwrap()
+        .starts_with(b"PK"));
     let r = run_in(dir, &elig_args(&["-o", "x.json"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
     let v: Value = serde_json::from_slice(&std::fs::read(dir.join("x.json")).unwrap()).unwrap();
@@ -206,7 +213,9 @@ fn item6_format_from_output_extension_and_clashes() {
     // another extension keeps the table
     let r = run_in(dir, &elig_args(&["-o", "y.txt"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(std::fs::read_to_string(dir.join("y.txt")).unwrap().contains('│'));
+    assert!(std::fs::read_to_string(dir.join("y.txt"))
+        .unwrap()
+        .contains('│'));
 }
 
 #[test]
@@ -267,7 +276,10 @@ fn item9_format_help_lists_only_supported_formats() {
     let r = run_in(d.path(), &["photo", "check", "--format", "xlsx", "x.jpg"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("xlsx"), "{}", r.stderr);
-    let r = run_in(d.path(), &["photo", "fix-size", "--format", "html", "x.jpg"]);
+    let r = run_in(
+        d.path(),
+        &["photo", "fix-size", "--format", "html", "x.jpg"],
+    );
     assert_eq!(r.code, 2);
 }
 
@@ -304,7 +316,10 @@ fn item7_existing_annotated_png_is_exit_2_before_any_work() {
     assert!(r.stderr.contains("a.annotated.png") && r.stderr.contains("--force"));
     // nothing was checked: no report on stdout
     assert!(r.stdout.is_empty(), "{}", r.stdout);
-    assert_eq!(std::fs::read(dir.join("guides/a.annotated.png")).unwrap(), b"old");
+    assert_eq!(
+        std::fs::read(dir.join("guides/a.annotated.png")).unwrap(),
+        b"old"
+    );
     let r = run_in(
         dir,
         &["photo", "check", "a.jpg", "--annotate", "guides", "--force"],
@@ -440,8 +455,16 @@ fn item5_defaults_are_said_and_the_table_names_policy_batch_as_of() {
         ],
     );
     assert_ne!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("--policy") && r.stderr.contains("national"), "{}", r.stderr);
-    assert!(r.stderr.contains("--batch") && r.stderr.contains("2022-06"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--policy") && r.stderr.contains("national"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("--batch") && r.stderr.contains("2022-06"),
+        "{}",
+        r.stderr
+    );
     assert!(
         r.stdout.contains("政策 national") && r.stdout.contains("批次 2022-06"),
         "{}",
@@ -464,7 +487,9 @@ fn item5_defaults_are_said_and_the_table_names_policy_batch_as_of() {
     let r = run_in(dir, &elig_args(&["--prereq", "prereq.json"]));
     assert_ne!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr.contains("prereq.json") && r.stderr.contains("2023-06") && r.stderr.contains("2023-06-01"),
+        r.stderr.contains("prereq.json")
+            && r.stderr.contains("2023-06")
+            && r.stderr.contains("2023-06-01"),
         "{}",
         r.stderr
     );

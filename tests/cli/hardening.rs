@@ -240,42 +240,75 @@ fn photo_missing_path_is_exit_2_and_named() {
 }
 
 #[cfg(unix)]
+fn running_as_root() -> bool {
+    // /proc/self/status "Uid:" real uid; no libc dependency needed
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(2).map(|u| u == "0"))
+        })
+        .unwrap_or(false)
+}
+
+#[cfg(unix)]
 #[test]
 fn photo_unreadable_file_in_folder_is_reported_and_batch_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let g = good_jpeg();
     std::fs::write(dir.path().join("a.jpg"), &g).unwrap();
+    std::fs::write(dir.path().join("b locked.jpg"), &g).unwrap();
     std::fs::write(dir.path().join("c.jpg"), &g).unwrap();
-    // A file that cannot be read even by root (who reads a chmod 000 file
-    // through CAP_DAC_OVERRIDE): a symbolic link to itself (ELOOP).
     let locked = dir.path().join("b locked.jpg");
-    std::os::unix::fs::symlink(&locked, &locked).unwrap();
-    assert!(
-        std::fs::read(&locked).is_err(),
-        "the file must be unreadable"
-    );
-    let r = run(&[
-        os("photo"),
-        os("check"),
-        os("--format"),
-        os("json"),
-        dir.path().as_os_str(),
-    ]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Root reads a chmod 000 file (CAP_DAC_OVERRIDE): as root, the binary
+    // runs as the unprivileged user `nobody` (setpriv, util-linux), for
+    // whom the file is unreadable, so the test means the same for everyone.
+    let bin = assert_cmd::cargo::cargo_bin("zikao");
+    let mut cmd = if running_as_root() {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let out = cmd
+        .env_remove("ZIKAO_LANG")
+        .args([
+            "photo", "check", "--quiet", "--lang", "en", "--format", "json",
+        ])
+        .arg(dir.path())
+        .output()
+        .expect("run zikao (as root: setpriv from util-linux)");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let r = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
     let j = r.json();
     let results = j["results"].as_array().unwrap();
-    // an unreadable file is an unreadable input: exit 2, named, and the
-    // two readable photos are still checked and pass
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    let named = results
+    // a file found in a folder that cannot be read fails as a photo
+    // (`photo.unreadable`, docs/photo.md; exit 2 is for a path that does not
+    // exist or cannot be listed), and the two readable photos still pass
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let locked = results
         .iter()
-        .chain(j["input_errors"].as_array().unwrap())
-        .any(|x| {
+        .find(|x| {
             x["path"]
                 .as_str()
-                .or(x["file"].as_str())
                 .is_some_and(|p| p.ends_with("b locked.jpg"))
-        });
-    assert!(named, "locked file not reported: {}", r.stdout);
+        })
+        .unwrap_or_else(|| panic!("locked file not reported: {}", r.stdout));
+    assert_eq!(locked["verdict"], "fail");
+    assert_eq!(
+        locked["findings"][0]["code"], "photo.unreadable",
+        "{locked}"
+    );
     let passes = results.iter().filter(|x| x["verdict"] == "pass").count();
     assert_eq!(passes, 2, "the rest of the batch is processed");
 }
