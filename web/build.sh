@@ -21,6 +21,8 @@ need=()
 [ -x /usr/lib/llvm-19/bin/wasm-ld ] || need+=(lld-19)
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  # A CJK font, so that the screenshots show the Chinese text (phones have one).
+  [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
   command -v node >/dev/null || need+=(nodejs npm)
 fi
 if [ ${#need[@]} -gt 0 ]; then

@@ -147,7 +147,10 @@ test("a phone-sized photo is fixed, and the CLI passes the result", async () => 
     ctx.fillRect(0, 0, 3024, 4032);
     ctx.drawImage(img, 240, 520, 2880, 3840); // scaled x6, off centre
     const blob = await c.convertToBlob({ type: "image/jpeg", quality: 0.92 });
-    return btoa(String.fromCharCode(...new Uint8Array(await blob.arrayBuffer())));
+    const out = new Uint8Array(await blob.arrayBuffer());
+    let s = "";
+    for (let i = 0; i < out.length; i += 0x8000) s += String.fromCharCode(...out.subarray(i, i + 0x8000));
+    return btoa(s);
   }, src);
   const phoneBytes = Buffer.from(phone, "base64");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zikao-web-fix-"));
@@ -160,7 +163,9 @@ test("a phone-sized photo is fixed, and the CLI passes the result", async () => 
   const r = await page.evaluate(async (b64) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const r = await window.zikao.fix(bytes, { profile: "national", name: "IMG_0001.jpg" });
-    return { report: r.report, jpeg: r.jpeg && btoa(String.fromCharCode(...r.jpeg)) };
+    let s = "";
+    for (let i = 0; r.jpeg && i < r.jpeg.length; i += 0x8000) s += String.fromCharCode(...r.jpeg.subarray(i, i + 0x8000));
+    return { report: r.report, jpeg: r.jpeg && btoa(s) };
   }, phone);
   assert.equal(r.report.verdict, "fixed", JSON.stringify(r.report.findings));
   assert.equal(r.report.output, "IMG_0001.jpg");
@@ -199,25 +204,32 @@ test("the UI: pick photos, see the findings, press fix, get a download; screensh
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.reload();
   await page.evaluate(() => window.zikao.ready);
-  const files = ["examples/photos/astronaut_off_centre.jpg", "examples/photos/grace_hopper_ok_blue.jpg"]
-    .map((f) => path.join(ROOT, f));
+  // A photo fix-size can repair, one that passes, one it must refuse.
+  const files = ["tests/fixtures/photos/astronaut_eyes_low.jpg", "examples/photos/grace_hopper_ok_blue.jpg",
+    "examples/photos/astronaut_off_centre.jpg"].map((f) => path.join(ROOT, f));
   await page.setInputFiles("#files", files);
-  await page.waitForSelector("#photo-1 .verdict");
-  assert.match(await page.textContent("#photo-0 .verdict"), /不合格/);
-  assert.match(await page.textContent("#photo-1 .verdict"), /合格/);
+  await page.waitForSelector("#photo-2 .verdict");
+  assert.match(await page.textContent("#photo-0 .verdict"), /^不合格/);
+  assert.equal(await page.getAttribute("#photo-1 .verdict", "class"), "verdict pass");
   const items = await page.$$eval("#photo-0 .findings li.error .msg", (els) => els.map((e) => e.textContent));
   const c = cli(["photo", "check", "--format", "json", files[0]]).results[0];
+  assert.ok(items.length > 0);
   assert.deepEqual(items, c.findings.filter((f) => f.severity === "error").map((f) => f.message));
-  assert.equal(await page.locator("#summary tbody tr").count(), 2);
+  assert.equal(await page.locator("#summary tbody tr").count(), 3);
+  assert.match(await page.textContent("#status-text"), /3 张.*2 张不合格/);
   await page.screenshot({ path: path.join(SHOTS, "desktop-1280x800.png") });
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#photo-0 button.fix")]);
-  assert.equal(download.suggestedFilename(), "astronaut_off_centre.jpg");
-  const saved = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zikao-web-dl-")), "astronaut_off_centre.jpg");
+  assert.equal(download.suggestedFilename(), "astronaut_eyes_low.jpg");
+  const saved = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zikao-web-dl-")), "astronaut_eyes_low.jpg");
   await download.saveAs(saved);
   const after = cli(["photo", "check", "--format", "json", saved]).results[0];
   assert.equal(after.verdict, "pass", JSON.stringify(after.findings));
   await page.waitForSelector("#photo-0 .fixnote.ok");
+  // The refused one says why, with the library's message.
+  await page.click("#photo-2 button.fix");
+  await page.waitForSelector("#photo-2 .fixnote.bad");
+  assert.match(await page.textContent("#photo-2 .side"), /fix\.too_close_to_edge/);
 
   // English, then a phone.
   await page.click("[data-lang=en]");
@@ -225,9 +237,9 @@ test("the UI: pick photos, see the findings, press fix, get a download; screensh
   await page.screenshot({ path: path.join(SHOTS, "desktop-1280x800-en.png"), fullPage: true });
   await page.click("[data-lang=zh]");
   await page.setViewportSize({ width: 390, height: 844 });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SHOTS, "phone-390x844.png") });
-  await page.locator("#photo-0").scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(SHOTS, "phone-390x844-card.png") });
+  await page.screenshot({ path: path.join(SHOTS, "phone-390x844-full.png"), fullPage: true });
   // Nothing wider than the phone's screen.
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(wide <= 390, `page is ${wide} px wide at 390`);

@@ -193,20 +193,34 @@ fn framed(json: &Value, tail: &[u8]) -> Vec<u8> {
 /// # Safety
 /// See [`input`].
 #[no_mangle]
-pub unsafe extern "C" fn zk_unreadable(d: *const u8, dlen: usize, a: *const u8, alen: usize, len: usize) -> i32 {
+pub unsafe extern "C" fn zk_unreadable(
+    d: *const u8,
+    dlen: usize,
+    a: *const u8,
+    alen: usize,
+    len: usize,
+) -> i32 {
     let (detail, raw) = input(d, dlen, a, alen);
     let args = match args(raw) {
         Ok(a) => a,
         Err(e) => return error_out(e),
     };
     // The check of no bytes gives an item with every measurement key (null).
-    let mut r = check_bytes_with(Path::new(&args.name), &[], &args.profile, &CheckOptions::default());
+    let mut r = check_bytes_with(
+        Path::new(&args.name),
+        &[],
+        &args.profile,
+        &CheckOptions::default(),
+    );
     r.item.verdict = "fail";
     r.item.ok = false;
     r.item.findings = vec![Finding::error(
         "photo.unreadable",
         PhotoMsg::Corrupt {
-            detail: format!("internal error while checking: {}", String::from_utf8_lossy(detail)),
+            detail: format!(
+                "internal error while checking: {}",
+                String::from_utf8_lossy(detail)
+            ),
         },
     )];
     for (k, v) in r.item.extra.iter_mut() {
