@@ -5,33 +5,42 @@
 
 use std::borrow::Cow;
 
-use super::detect::{detect_gray, downscale, downscale_c};
-use super::shape::{fit_box, Rect};
+use super::detect::downscale_c;
+use super::mesh::{self, Mesh};
+use super::shape::fit_box;
 use super::{FaceAnalysis, FaceBox, FaceGeometry, Point};
 
 /// Long side of the working image (inputs larger than this are averaged
 /// down first, so the cost is bounded for 3000x4000 camera pictures).
 pub const WORK_LONG: usize = 800;
 
-/// Long sides at which the detector is tried, smallest first; the next is
-/// tried only when a smaller one finds no face. The first tier finds faces
-/// wider than about a quarter of the image's short side; the last about a
-/// tenth.
-pub const DETECT_TIERS: [usize; 3] = [192, 320, 480];
-
 /// A second detection counts as another face only when it is at least this
 /// fraction of the main face's width (smaller boxes are noise or pictures
 /// in the background).
 pub const MIN_RELATIVE_FACE: f32 = 0.3;
 
-/// Eye centre = midpoint of the eye's two corners moved down by this
-/// fraction of the eye's width (corner-to-corner): the corners lie slightly
+/// Eye centre = midpoint of the eye's two corners (dlib's 5-point model)
+/// moved down by this fraction of the eye's width: the corners lie slightly
 /// above the centre of the eye opening (calibration, docs/face.md).
 pub const EYE_DY: f32 = -0.03;
 
-/// Face width (cheek to cheek) as a multiple of the distance between the
-/// eye centres, when the cheeks cannot be measured in the image.
-pub const WIDTH_PER_EYE_DIST: f32 = 2.1;
+/// How many times the 5-point model is re-run on the box its own points
+/// imply (more passes drift rather than converge).
+const LANDMARK_REFITS: usize = 2;
+
+/// Face width (cheek to cheek, the standard's 脸部宽度（两脸颊之间）) as a
+/// multiple of the mean of the mesh's two cheek spans at eye level, points
+/// 234-454 and 93-323 (see [`cheek_span`]; fitted on the reference, docs/face.md).
+pub const WIDTH_PER_CHEEK_SPAN: f32 = 1.0;
+
+/// The mesh's cheek pairs (face oval, subject's right then left) whose
+/// spans give the width: at the outer eye corners' height and just below.
+pub const CHEEK_PAIRS: [(usize, usize); 2] = [(234, 454), (93, 323)];
+
+/// Nose tip in the mesh.
+const NOSE_TIP: usize = 1;
+/// Base of the nose (subnasale) in the mesh.
+const NOSE_BASE: usize = 2;
 
 pub fn analyze(img: &image::RgbImage) -> crate::Result<FaceAnalysis> {
     let (w0, h0) = (img.width() as usize, img.height() as usize);
@@ -54,23 +63,42 @@ pub fn analyze(img: &image::RgbImage) -> crate::Result<FaceAnalysis> {
     };
     // exact factors back to input pixels
     let (bx, by) = (w0 as f32 / w as f32, h0 as f32 / h as f32);
-    let gray = to_gray(&rgb);
     // keep the frontal faces (a three-quarter view is not a frontal face)
-    let mut faces = Vec::new();
-    let mut main_pts = None;
-    for f in detect_faces(&gray, w, h)? {
-        let pts = landmarks(&gray, w, h, f)?;
-        if is_frontal(&pts) {
-            if main_pts.is_none() {
-                main_pts = Some(pts);
-            }
-            faces.push(f);
+    let mut found: Vec<(FaceBox, Mesh)> = Vec::new();
+    let mut dets = mesh::detect(&rgb, w, h)?;
+    dets.sort_by(|a, b| b.width.total_cmp(&a.width));
+    for d in dets {
+        let f = FaceBox {
+            x: d.xmin,
+            y: d.ymin,
+            width: d.width,
+            height: d.height,
+            score: d.score,
+        };
+        // the same face found twice (centre inside a bigger face)
+        let (cx, cy) = (f.x + f.width / 2.0, f.y + f.height / 2.0);
+        if found
+            .iter()
+            .any(|(k, _)| cx > k.x && cx < k.x + k.width && cy > k.y && cy < k.y + k.height)
+        {
+            continue;
+        }
+        let m = mesh::mesh(&rgb, w, h, mesh::roi_from_detection(&d))?;
+        if m.presence >= mesh::MESH_MIN_PRESENCE && mesh_is_frontal(&m.points) {
+            found.push((f, m));
         }
     }
-    let Some(pts) = main_pts else {
+    let Some(main_w) = found.first().map(|(f, _)| f.width) else {
         return Ok(empty);
     };
-    let geom = measure_face(&rgb, w, h, faces[0], &pts);
+    let faces: Vec<FaceBox> = found
+        .iter()
+        .map(|(f, _)| *f)
+        .filter(|f| f.width >= MIN_RELATIVE_FACE * main_w)
+        .collect();
+    let (f, m) = &found[0];
+    let five = landmarks(&to_gray(&rgb), w, h, &five_points(&m.points))?;
+    let geom = measure_face(&rgb, w, h, *f, &m.points, &five);
     Ok(FaceAnalysis {
         faces: faces.iter().map(|f| scale_box(f, bx, by)).collect(),
         primary: Some(scale_geom(geom, bx, by)),
@@ -119,73 +147,70 @@ pub(crate) fn to_gray(rgb: &[u8]) -> Vec<u8> {
         .collect()
 }
 
-/// Detects faces, largest first, in working-image pixels.
-fn detect_faces(gray: &[u8], w: usize, h: usize) -> crate::Result<Vec<FaceBox>> {
-    let mut faces = Vec::new();
-    for (i, &long) in DETECT_TIERS.iter().enumerate() {
-        let last = i + 1 == DETECT_TIERS.len() || long >= w.max(h);
-        let s = (long as f32 / w.max(h) as f32).min(1.0);
-        let found = if s < 1.0 {
-            let (nw, nh) = (
-                ((w as f32 * s).round() as usize).max(1),
-                ((h as f32 * s).round() as usize).max(1),
-            );
-            let d = downscale(gray, w, h, nw, nh);
-            let (fx, fy) = (w as f32 / nw as f32, h as f32 / nh as f32);
-            detect_gray(&d, nw as u32, nh as u32)?
-                .iter()
-                .map(|f| scale_box(f, fx, fy))
-                .collect()
-        } else {
-            detect_gray(gray, w as u32, h as u32)?
-        };
-        if !found.is_empty() || last {
-            faces = found;
-            break;
-        }
-    }
-    faces.sort_by(|a, b| b.width.total_cmp(&a.width));
-    // drop boxes that are small relative to the main face or overlap a
-    // bigger one (the same face found twice)
-    let mut kept: Vec<FaceBox> = Vec::new();
-    for f in faces {
-        if let Some(m) = kept.first() {
-            if f.width < MIN_RELATIVE_FACE * m.width {
-                continue;
-            }
-        }
-        let (cx, cy) = (f.x + f.width / 2.0, f.y + f.height / 2.0);
-        if kept
-            .iter()
-            .any(|k| cx > k.x && cx < k.x + k.width && cy > k.y && cy < k.y + k.height)
-        {
-            continue;
-        }
-        kept.push(f);
-    }
-    Ok(kept)
+fn pt(p: [f32; 3]) -> Point {
+    Point { x: p[0], y: p[1] }
 }
 
-/// Five landmarks on the face: the shape model is run on the detector's
-/// box, then twice more on the box that the landmarks imply (the mean
-/// shape fitted to them), which makes the result independent of the
-/// detector's box convention.
-/// How many times the landmarks are re-run on the box they imply.
-const LANDMARK_REFITS: usize = 2;
+fn dist2(a: Point, b: Point) -> f32 {
+    ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
+}
 
-fn landmarks(gray: &[u8], w: usize, h: usize, f: FaceBox) -> crate::Result<Vec<Point>> {
+/// The five points of the old 5-point model's layout, taken from the mesh:
+/// the corners of each eye (33, 133; 362, 263) and the base of the nose.
+pub fn five_points(pts: &[[f32; 3]]) -> [Point; 5] {
+    [
+        pt(pts[263]),
+        pt(pts[362]),
+        pt(pts[33]),
+        pt(pts[133]),
+        pt(pts[NOSE_BASE]),
+    ]
+}
+
+/// The mean of the mesh's cheek spans ([`CHEEK_PAIRS`]), each the distance
+/// between the two oval points in the image plane.
+pub fn cheek_span(pts: &[[f32; 3]]) -> f32 {
+    CHEEK_PAIRS
+        .iter()
+        .map(|&(a, b)| dist2(pt(pts[a]), pt(pts[b])))
+        .sum::<f32>()
+        / CHEEK_PAIRS.len() as f32
+}
+
+/// Where the nose tip sits between the two cheeks (234 and 454) along the
+/// eye line: 0.5 for a face looking straight ahead, towards 0 or 1 as the
+/// head turns.
+pub fn yaw_balance(pts: &[[f32; 3]]) -> f32 {
+    let (l, r) = (pt(pts[CHEEK_PAIRS[0].0]), pt(pts[CHEEK_PAIRS[0].1]));
+    let n = pt(pts[NOSE_TIP]);
+    let (ux, uy) = (r.x - l.x, r.y - l.y);
+    let len2 = ux * ux + uy * uy;
+    if len2 <= 0.0 {
+        return f32::NAN;
+    }
+    ((n.x - l.x) * ux + (n.y - l.y) * uy) / len2
+}
+
+/// Frontal face from the mesh: the five-point test ([`is_frontal`]) on the
+/// mesh's eye corners and nose base, and the nose tip within
+/// [`FRONTAL_YAW_BALANCE`] of the middle of the cheeks.
+pub fn mesh_is_frontal(pts: &[[f32; 3]]) -> bool {
+    let b = yaw_balance(pts);
+    is_frontal(&five_points(pts)) && (FRONTAL_YAW_BALANCE.0..=FRONTAL_YAW_BALANCE.1).contains(&b)
+}
+
+/// Frontal face: the nose tip's place between the cheeks ([`yaw_balance`]).
+pub const FRONTAL_YAW_BALANCE: (f32, f32) = (0.3, 0.7);
+
+/// dlib's five points (eye corners, nose base), started from the box that
+/// the mesh's own five points imply (the model's mean shape fitted to
+/// them by least squares), then re-run on the box its points imply.
+fn landmarks(gray: &[u8], w: usize, h: usize, start: &[Point]) -> crate::Result<Vec<Point>> {
     let sp = super::shape_model()?;
     let mean = sp.mean_shape();
-    let mut rect = Rect {
-        left: f.x,
-        top: f.y,
-        width: f.width,
-        height: f.height,
-    };
-    let mut pts = sp.predict(gray, w, h, rect);
-    for _ in 0..LANDMARK_REFITS {
-        rect = fit_box(&mean, &pts);
-        pts = sp.predict(gray, w, h, rect);
+    let mut pts = start.to_vec();
+    for _ in 0..=LANDMARK_REFITS {
+        pts = sp.predict(gray, w, h, fit_box(&mean, &pts));
     }
     Ok(pts)
 }
@@ -228,22 +253,37 @@ pub const FRONTAL_MAX_NOSE_SHIFT: f32 = 0.25;
 /// Frontal face: nose base this many eye distances below the eye line.
 pub const FRONTAL_NOSE_DROP: (f32, f32) = (0.45, 0.95);
 
-fn measure_face(rgb: &[u8], w: usize, h: usize, f: FaceBox, pts: &[Point]) -> FaceGeometry {
-    // dlib's 5 points: 0,1 = corners of one eye, 2,3 = the other, 4 = nose.
+fn measure_face(
+    rgb: &[u8],
+    w: usize,
+    h: usize,
+    f: FaceBox,
+    pts: &[[f32; 3]],
+    five: &[Point],
+) -> FaceGeometry {
+    // eye centres from dlib's 5-point model (more precise than the mesh's
+    // eye contours on the reference, docs/face.md)
     let eye = |a: Point, b: Point| {
-        let ew = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
+        let ew = dist2(a, b);
         Point {
             x: (a.x + b.x) / 2.0,
             y: (a.y + b.y) / 2.0 + EYE_DY * ew,
         }
     };
-    let e1 = eye(pts[0], pts[1]);
-    let e2 = eye(pts[2], pts[3]);
+    let e1 = eye(five[0], five[1]);
+    let e2 = eye(five[2], five[3]);
     let (el, er) = if e1.x <= e2.x { (e1, e2) } else { (e2, e1) };
-    let eye_dist = ((er.x - el.x).powi(2) + (er.y - el.y).powi(2)).sqrt();
+    let eye_dist = dist2(el, er);
     let cx = (el.x + er.x) / 2.0;
     let tilt = (er.y - el.y).atan2(er.x - el.x).to_degrees();
-
+    // cheeks: the fitted width, centred on the cheek points' midpoint
+    let width = WIDTH_PER_CHEEK_SPAN * cheek_span(pts);
+    let mid = CHEEK_PAIRS
+        .iter()
+        .map(|&(a, b)| (pts[a][0] + pts[b][0]) / 2.0)
+        .sum::<f32>()
+        / CHEEK_PAIRS.len() as f32;
+    let (fl, fr) = (mid - width / 2.0, mid + width / 2.0);
     let ctx = Ctx {
         rgb,
         w,
@@ -252,14 +292,10 @@ fn measure_face(rgb: &[u8], w: usize, h: usize, f: FaceBox, pts: &[Point]) -> Fa
         er,
         eye_dist,
     };
-    let (fl, fr) = ctx.cheeks();
-    let width = fr - fl;
     let top = ctx.head_top(fl, fr);
-    let mut lm = [Point::default(); 5];
-    lm.copy_from_slice(&pts[..5]);
     FaceGeometry {
         face_box: f,
-        landmarks: lm,
+        landmarks: [five[0], five[1], five[2], five[3], five[4]],
         eye_left: el,
         eye_right: er,
         head_top: top.y,
@@ -299,163 +335,110 @@ impl Ctx<'_> {
         ]
     }
 
-    /// Cheek boundaries (left x, right x).
-    fn cheeks(&self) -> (f32, f32) {
-        let cx = (self.el.x + self.er.x) / 2.0;
-        let half = WIDTH_PER_EYE_DIST * self.eye_dist / 2.0;
-        (cx - half, cx + half)
-    }
-
-    /// Robust colour of a patch: per-channel median and the 90th
-    /// percentile of the pixels' distance (max over channels) to it.
-    fn patch_stats(&self, x0: usize, x1: usize, y0: usize, y1: usize) -> ([f32; 3], f32) {
-        let mut hist = [[0u32; 256]; 3];
+    /// Local noise of a patch: the 90th percentile of the difference (max
+    /// over channels) between pixels two rows apart. A smooth gradient or
+    /// shadow adds a fraction of a level; texture and objects add tens.
+    fn patch_noise(&self, x0: usize, x1: usize, y0: usize, y1: usize) -> f32 {
+        let mut dh = [0u32; 256];
         let mut n = 0u32;
-        for y in y0..y1 {
+        for y in (y0 + 2)..y1 {
             for x in x0..x1 {
-                let i = (y * self.w + x) * 3;
-                for (c, hc) in hist.iter_mut().enumerate() {
-                    hc[self.rgb[i + c] as usize] += 1;
-                }
+                dh[dist(self.px(x, y), self.px(x, y - 2)).min(255.0) as usize] += 1;
                 n += 1;
             }
         }
-        let mut med = [0f32; 3];
-        for c in 0..3 {
-            let mut acc = 0;
-            for (v, &k) in hist[c].iter().enumerate() {
-                acc += k;
-                if acc * 2 >= n {
-                    med[c] = v as f32;
-                    break;
-                }
-            }
-        }
-        let mut dh = [0u32; 256];
-        for y in y0..y1 {
-            for x in x0..x1 {
-                dh[dist(self.px(x, y), med).min(255.0) as usize] += 1;
-            }
-        }
         let mut acc = 0;
-        let mut p90 = 255.0;
         for (v, &k) in dh.iter().enumerate() {
             acc += k;
             if acc * 10 >= n * 9 {
-                p90 = v as f32;
-                break;
+                return v as f32;
             }
         }
-        (med, p90)
+        255.0
+    }
+
+    /// The mean colour of the pixels (x-1..=x+1, y).
+    fn px3(&self, x: usize, y: usize) -> [f32; 3] {
+        let a = x.saturating_sub(1);
+        let b = (x + 1).min(self.w - 1);
+        let mut o = [0f32; 3];
+        for xx in a..=b {
+            let p = self.px(xx, y);
+            for c in 0..3 {
+                o[c] += p[c];
+            }
+        }
+        let n = (b - a + 1) as f32;
+        o.map(|v| v / n)
     }
 
     /// Head top: where the person departs from the background above the
-    /// face (see docs/face.md).
+    /// face, each column's hair edge measured against the background just
+    /// above it (so smooth gradients and shadows do not count as the
+    /// head; see docs/face.md).
     fn head_top(&self, fl: f32, fr: f32) -> HeadTop {
         let (w, h) = (self.w, self.h);
         let eye_y = self.el.y.min(self.er.y);
         let pw = ((w as f32 * 0.08) as usize).max(2);
         let ph = ((h as f32 * 0.10) as usize).max(2);
-        let (bl, sl) = self.patch_stats(0, pw, 0, ph);
-        let (br, sr) = self.patch_stats(w - pw, w, 0, ph);
-        let plain_l = sl <= BG_MAX_SPREAD;
-        let plain_r = sr <= BG_MAX_SPREAD;
-        let bg_at: Box<dyn Fn(usize) -> [f32; 3]> = match (plain_l, plain_r) {
-            (true, true) if dist(bl, br) <= BG_MAX_LR_DIFF => Box::new(move |x: usize| {
-                let t = x as f32 / (w - 1).max(1) as f32;
-                [
-                    bl[0] + (br[0] - bl[0]) * t,
-                    bl[1] + (br[1] - bl[1]) * t,
-                    bl[2] + (br[2] - bl[2]) * t,
-                ]
-            }),
-            (true, false) => Box::new(move |_| bl),
-            (false, true) => Box::new(move |_| br),
-            (true, true) => {
-                // two plain but different corners: take the brighter one
-                // (a dark corner is more likely hair or clothing)
-                let b = if bl.iter().sum::<f32>() >= br.iter().sum::<f32>() {
-                    bl
-                } else {
-                    br
-                };
-                Box::new(move |_| b)
-            }
-            (false, false) => {
-                return self.head_top_from_proportions();
-            }
+        let sl = self.patch_noise(0, pw, 0, ph);
+        let sr = self.patch_noise(w - pw, w, 0, ph);
+        let spread = match (sl <= BG_MAX_SPREAD, sr <= BG_MAX_SPREAD) {
+            (true, true) => sl.max(sr),
+            (true, false) => sl,
+            (false, true) => sr,
+            // textured or cluttered above the head: nothing to measure against
+            (false, false) => return self.head_top_unmeasured(),
         };
-        let spread = if plain_l && plain_r {
-            sl.max(sr)
-        } else if plain_l {
-            sl
-        } else {
-            sr
-        };
-        let thresh = (HEAD_T_MIN).max(HEAD_T_K * spread);
+        let thresh = HEAD_T_MIN.max(HEAD_T_K * spread);
         let run = ((self.eye_dist / 30.0).round() as usize).max(2);
         let y_end = ((eye_y - 0.3 * self.eye_dist).max(0.0) as usize).min(h);
         let x0 = fl.max(0.0) as usize;
         let x1 = (fr.ceil().max(0.0) as usize).min(w);
-        if x1 <= x0 + 2 || y_end < run {
-            return self.head_top_from_proportions();
+        if x1 <= x0 + 2 || y_end < HEAD_WIN + HEAD_GAP + run + 1 {
+            return self.head_top_unmeasured();
         }
-        // interior sample below the first departure, to find the edge at
-        // half the contrast (the 50% point of a soft or anti-aliased edge)
+        // the head's own colour is sampled over k pixels below the edge
         let k = ((self.eye_dist / 15.0).round() as usize).max(3);
+        let mut col: Vec<[f32; 3]> = Vec::with_capacity(y_end);
         let mut tops: Vec<usize> = Vec::with_capacity(x1 - x0);
-        let mut d = vec![0f32; y_end];
         for x in x0..x1 {
-            let bg = bg_at(x);
-            for (y, dy) in d.iter_mut().enumerate() {
-                *dy = dist(self.px(x, y), bg);
-            }
-            let mut count = 0;
-            let mut first = None;
-            for (y, &dy) in d.iter().enumerate() {
-                if dy > thresh {
-                    count += 1;
-                    if count == run {
-                        first = Some(y + 1 - run);
-                        break;
-                    }
-                } else {
-                    count = 0;
-                }
-            }
-            let Some(y0) = first else {
-                tops.push(y_end);
-                continue;
-            };
-            let a = y0 + run;
-            let b = (a + k).min(y_end);
-            let mut inner: Vec<f32> = d[y0.max(a.min(b.saturating_sub(1)))..b.max(y0 + 1)].to_vec();
-            inner.sort_by(|p, q| p.total_cmp(q));
-            let contrast = inner[inner.len() / 2].max(thresh);
-            let half = contrast * 0.5;
-            let from = y0.saturating_sub(2 * run);
-            let top = (from..b.max(y0 + 1))
-                .find(|&y| d[y] >= half && d.get(y + 1).is_none_or(|&v| v >= half))
-                .unwrap_or(y0);
-            tops.push(top);
+            col.clear();
+            col.extend((0..y_end).map(|y| self.px3(x, y)));
+            tops.push(edge_along(&col, thresh, run, k).unwrap_or(y_end));
         }
         // median filter across columns: a strand narrower than half the
         // window does not count
         let m = (((self.eye_dist * 0.1) as usize) | 1).max(3);
         let smooth = median_filter(&tops, m);
         let best = *smooth.iter().min().unwrap_or(&y_end);
-        // nothing departs above the eyes, or only something implausibly
-        // close to them (the forehead: hair the colour of the background)
-        let eye_mid = (self.el.y + self.er.y) / 2.0;
-        if best >= y_end || eye_mid - (best as f32) < HEAD_MIN_PER_EYE_DIST * self.eye_dist {
-            return self.head_top_from_proportions();
-        }
-        if best == 0 {
+        // the middle third of the face shows no edge at all while the hair
+        // is seen running off the top edge: the head is cut (the edges
+        // found at the sides are where the hair curves away)
+        let third = &tops[tops.len() / 3..tops.len() * 2 / 3];
+        let open = third.iter().filter(|&&t| t >= y_end).count();
+        if open * 2 > third.len() && self.reaches_top_edge(fl, fr, thresh, run) {
             return HeadTop {
                 y: None,
                 cut: true,
                 estimated: false,
             };
+        }
+        // nothing departs above the eyes, or only something implausibly
+        // close to them (the forehead: hair the colour of the background)
+        let eye_mid = (self.el.y + self.er.y) / 2.0;
+        if best >= y_end || eye_mid - (best as f32) < HEAD_MIN_PER_EYE_DIST * self.eye_dist {
+            // no hair edge seen above the face: either the hair runs off
+            // the top edge (seen as an edge along the top rows) or it
+            // cannot be told from the background
+            if self.reaches_top_edge(fl, fr, thresh, run) {
+                return HeadTop {
+                    y: None,
+                    cut: true,
+                    estimated: false,
+                };
+            }
+            return self.head_top_unmeasured();
         }
         HeadTop {
             y: Some(best as f32),
@@ -464,28 +447,64 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether the person reaches the image's top edge above the face:
+    /// along the top rows, walking in from either side, the colour departs
+    /// sharply from the background (the hair's edge) before the face's
+    /// middle and within the head's reach of it.
+    fn reaches_top_edge(&self, fl: f32, fr: f32, thresh: f32, run: usize) -> bool {
+        let w = self.w;
+        let rows = 2.min(self.h);
+        let band: Vec<[f32; 3]> = (0..w)
+            .map(|x| {
+                let mut o = [0f32; 3];
+                for y in 0..rows {
+                    let p = self.px(x, y);
+                    for c in 0..3 {
+                        o[c] += p[c] / rows as f32;
+                    }
+                }
+                o
+            })
+            .collect();
+        let mid = (fl + fr) / 2.0;
+        let cx = mid.clamp(0.0, (w - 1) as f32) as usize;
+        let reach = 0.9 * (fr - fl);
+        let k = run + 1;
+        let from_left =
+            edge_along(&band[..=cx], thresh, run, k).is_some_and(|x| x as f32 >= mid - reach);
+        let mut rev: Vec<[f32; 3]> = band[cx..].to_vec();
+        rev.reverse();
+        let from_right =
+            edge_along(&rev, thresh, run, k).is_some_and(|i| ((w - 1 - i) as f32) <= mid + reach);
+        from_left || from_right
+    }
+
     /// The eye line minus HEAD_PER_EYE_DIST eye distances (may be < 0).
     fn proportional_top(&self) -> f32 {
         (self.el.y + self.er.y) / 2.0 - HEAD_PER_EYE_DIST * self.eye_dist
     }
 
-    /// Head top from the face's proportions, when the background is not
-    /// plain enough to see where the head ends.
-    fn head_top_from_proportions(&self) -> HeadTop {
+    /// The head top could not be seen (background above the head not
+    /// plain, or hair the colour of the background): the value from the
+    /// face's proportions, flagged as an estimate (never a cut).
+    fn head_top_unmeasured(&self) -> HeadTop {
         let y = self.proportional_top();
         HeadTop {
-            y: if y > 0.0 { Some(y) } else { None },
-            cut: y <= 0.0,
+            y: (y > 0.0).then_some(y),
+            cut: false,
             estimated: true,
         }
     }
 }
 
-/// Background corners whose 90th-percentile spread exceeds this are not
-/// plain (texture, objects, strong gradient).
+/// Background corners whose local noise ([`Ctx::patch_noise`]) exceeds
+/// this are not plain (texture, objects).
 const BG_MAX_SPREAD: f32 = 24.0;
-/// Left and right corners further apart than this are not one background.
-const BG_MAX_LR_DIFF: f32 = 40.0;
+/// The background an edge is measured against: the mean of HEAD_WIN pixels
+/// ending HEAD_GAP pixels before it (a smooth gradient changes by a
+/// fraction of a level over that span, a hair edge by tens of levels).
+const HEAD_WIN: usize = 4;
+const HEAD_GAP: usize = 2;
 /// A pixel departs from the background when its colour differs (max over
 /// channels) by more than max(HEAD_T_MIN, HEAD_T_K * background spread).
 const HEAD_T_MIN: f32 = 10.0;
@@ -503,6 +522,65 @@ fn dist(a: [f32; 3], b: [f32; 3]) -> f32 {
         .abs()
         .max((a[1] - b[1]).abs())
         .max((a[2] - b[2]).abs())
+}
+
+/// The first sharp departure along a line of colours: a run of `run`
+/// samples each differing by more than `thresh` (max over R, G, B) from the
+/// local background (mean of HEAD_WIN samples ending HEAD_GAP before the
+/// run); the edge is then placed where the colour reaches half the
+/// contrast between that background and the median of the `k` samples
+/// after the run (the 50% point of a soft or anti-aliased edge).
+fn edge_along(line: &[[f32; 3]], thresh: f32, run: usize, k: usize) -> Option<usize> {
+    let i0 = HEAD_WIN + HEAD_GAP;
+    if line.len() <= i0 + run {
+        return None;
+    }
+    // prefix sums for the background windows
+    let mut ps = Vec::with_capacity(line.len() + 1);
+    ps.push([0f32; 3]);
+    for p in line {
+        let l = ps[ps.len() - 1];
+        ps.push([l[0] + p[0], l[1] + p[1], l[2] + p[2]]);
+    }
+    let bg_at = |i: usize| -> [f32; 3] {
+        let (a, b) = (i - HEAD_GAP - HEAD_WIN, i - HEAD_GAP);
+        let n = HEAD_WIN as f32;
+        [
+            (ps[b][0] - ps[a][0]) / n,
+            (ps[b][1] - ps[a][1]) / n,
+            (ps[b][2] - ps[a][2]) / n,
+        ]
+    };
+    let mut count = 0;
+    let mut y0 = None;
+    for i in i0..line.len() {
+        // during a run, compare with the background before the run
+        if dist(line[i], bg_at(i - count)) > thresh {
+            count += 1;
+            if count == run {
+                y0 = Some(i + 1 - run);
+                break;
+            }
+        } else {
+            count = 0;
+        }
+    }
+    let y0 = y0?;
+    let bg = bg_at(y0);
+    let d = |y: usize| dist(line[y], bg);
+    let a = y0 + run;
+    let b = (a + k).min(line.len());
+    let mut inner: Vec<f32> = (a.min(b)..b).map(d).collect();
+    if inner.is_empty() {
+        inner.push(d(line.len() - 1));
+    }
+    inner.sort_by(|p, q| p.total_cmp(q));
+    let half = inner[inner.len() / 2].max(thresh) * 0.5;
+    let from = y0.saturating_sub(HEAD_GAP);
+    let top = (from..b.max(y0 + 1).min(line.len()))
+        .find(|&y| d(y) >= half && (y + 1 >= line.len() || d(y + 1) >= half))
+        .unwrap_or(y0);
+    Some(top)
 }
 
 fn median_filter(v: &[usize], m: usize) -> Vec<usize> {
@@ -576,8 +654,7 @@ mod tests {
     fn head_top_dark_hair_on_white() {
         let img = synthetic([255; 3], [60, 50, 40], 100);
         let c = ctx(&img);
-        let (l, r) = c.cheeks();
-        let t = c.head_top(l, r);
+        let t = c.head_top(156.0, 324.0);
         assert!(!t.cut && !t.estimated);
         assert!((t.y.unwrap() - 100.0).abs() <= 1.0, "{:?}", t.y);
     }
@@ -586,11 +663,11 @@ mod tests {
     fn head_top_grey_hair_on_white_and_on_light_grey() {
         let img = synthetic([255; 3], [228, 226, 224], 80);
         let c = ctx(&img);
-        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        let t = c.head_top(156.0, 324.0);
         assert!((t.y.unwrap() - 80.0).abs() <= 1.0, "{:?}", t.y);
         let img = synthetic([240; 3], [215, 215, 215], 120);
         let c = ctx(&img);
-        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        let t = c.head_top(156.0, 324.0);
         assert!((t.y.unwrap() - 120.0).abs() <= 1.0, "{:?}", t.y);
     }
 
@@ -604,7 +681,7 @@ mod tests {
             }
         }
         let c = ctx(&img);
-        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        let t = c.head_top(156.0, 324.0);
         assert!((t.y.unwrap() - 100.0).abs() <= 1.0, "{:?}", t.y);
     }
 
@@ -620,7 +697,7 @@ mod tests {
             }
         }
         let c = ctx(&img);
-        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        let t = c.head_top(156.0, 324.0);
         assert!(t.estimated, "{:?}", t.y);
         assert!((t.y.unwrap() - (300.0 - HEAD_PER_EYE_DIST * 80.0)).abs() < 0.01);
     }
@@ -629,7 +706,7 @@ mod tests {
     fn head_cut_by_the_top_edge() {
         let img = synthetic([255; 3], [60, 50, 40], -30);
         let c = ctx(&img);
-        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        let t = c.head_top(156.0, 324.0);
         assert!(t.cut && t.y.is_none());
     }
 
@@ -642,18 +719,9 @@ mod tests {
             }
         }
         let c = ctx(&img);
-        let t = c.head_top(c.cheeks().0, c.cheeks().1);
+        let t = c.head_top(156.0, 324.0);
         assert!(t.estimated);
         assert!((t.y.unwrap() - (300.0 - HEAD_PER_EYE_DIST * 80.0)).abs() < 0.01);
-    }
-
-    #[test]
-    fn cheeks_span_is_centred_on_the_eyes() {
-        let img = synthetic([255; 3], [60, 50, 40], 100);
-        let c = ctx(&img);
-        let (l, r) = c.cheeks();
-        assert!(((r - l) - WIDTH_PER_EYE_DIST * 80.0).abs() < 0.01);
-        assert!(((l + r) / 2.0 - 240.0).abs() < 0.01);
     }
 
     #[test]
@@ -758,21 +826,20 @@ mod tests {
                 analyze(&img).unwrap();
             }
             let total = (cpu_ms() - t) / n as f64;
-            let g = to_gray(img.as_raw());
             let t = cpu_ms();
-            let mut faces = Vec::new();
+            let mut dets = Vec::new();
             for _ in 0..n {
-                faces = detect_faces(&g, w, h).unwrap();
+                dets = mesh::detect(img.as_raw(), w, h).unwrap();
             }
             let det = (cpu_ms() - t) / n as f64;
             let t = cpu_ms();
             for _ in 0..n {
-                if let Some(f) = faces.first() {
-                    landmarks(&g, w, h, *f).unwrap();
+                if let Some(d) = dets.first() {
+                    mesh::mesh(img.as_raw(), w, h, mesh::roi_from_detection(d)).unwrap();
                 }
             }
             let lm = (cpu_ms() - t) / n as f64;
-            println!("{name:30} total {total:6.2} ms  detect {det:6.2}  landmarks {lm:5.2}");
+            println!("{name:30} total {total:6.2} ms  detect {det:6.2}  mesh {lm:5.2}");
         }
         let big = image::imageops::resize(
             &fixture("astronaut_ok_white.jpg"),

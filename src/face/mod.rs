@@ -75,6 +75,9 @@ pub struct FaceAnalysis {
 mod accuracy_tests;
 mod detect;
 mod measure;
+#[cfg(test)]
+mod mediapipe_tests;
+pub mod mesh;
 mod shape;
 
 pub use measure::is_frontal;
@@ -87,8 +90,6 @@ pub const CENTER_TOLERANCE_FRAC: f32 = 0.05;
 
 pub use shape::{Rect, ShapePredictor};
 
-/// The SeetaFace frontal detector model (BSD-2-Clause, see models/).
-pub(crate) static SEETA_MODEL: &[u8] = include_bytes!("models/seeta_fd_frontal_v1.0.bin");
 /// dlib's 5-point landmark model (CC0, see models/).
 pub(crate) static SHAPE_MODEL: &[u8] =
     include_bytes!("models/shape_predictor_5_face_landmarks.dat");

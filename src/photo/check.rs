@@ -582,13 +582,15 @@ fn check_jpeg(b: &mut Builder, bytes: &[u8], opts: &CheckOptions) -> Option<RgbI
             }
         }
     }
-    // Orientation (reported, never applied).
+    // Orientation: reported (a portal may show the file sideways) and
+    // applied to the pixels below, so the other checks measure the
+    // upright picture.
     let orientation = info.exif.as_ref().and_then(|e| e.orientation);
     b.set("orientation", orientation);
     if let Some(o) = orientation {
         if o != 1 {
             b.push(
-                Finding::warning("photo.orientation", PhotoMsg::Orientation { value: o })
+                Finding::error("photo.orientation", PhotoMsg::Orientation { value: o })
                     .measured(o)
                     .expected(1),
             );
@@ -624,7 +626,11 @@ fn check_jpeg(b: &mut Builder, bytes: &[u8], opts: &CheckOptions) -> Option<RgbI
     if too_large(b, f.width as u32, f.height as u32, opts) {
         return None;
     }
-    decode(b, bytes, image::ImageFormat::Jpeg, opts)
+    let img = decode(b, bytes, image::ImageFormat::Jpeg, opts)?;
+    Some(match orientation {
+        Some(o) if o != 1 => super::fix::orient::apply_exif(img, o),
+        _ => img,
+    })
 }
 
 fn check_png(b: &mut Builder, bytes: &[u8], opts: &CheckOptions) -> Option<RgbImage> {
@@ -703,7 +709,23 @@ fn check_geometry(b: &mut Builder, fa: &FaceAnalysis, img_w: u32, img_h: u32) {
     // The ranges are in the profile's frame; scale other sizes to it.
     let sx = g.frame_width as f64 / img_w.max(1) as f64;
     let sy = g.frame_height as f64 / img_h.max(1) as f64;
-    if p.head_cut {
+    if p.head_top_estimated {
+        // the head top was not seen: say so, never claim a cut or a
+        // position from an estimate
+        let est = p.head_top.map(|y| round1(y as f64 * sy));
+        b.push(
+            Finding::warning(
+                "photo.head_top_unmeasured",
+                PhotoMsg::HeadTopNotFound {
+                    estimate: est,
+                    min: g.head_top[0],
+                    max: g.head_top[1],
+                },
+            )
+            .measured(json!(est))
+            .expected(json!(g.head_top)),
+        );
+    } else if p.head_cut {
         b.push(
             Finding::error("photo.head_top", PhotoMsg::HeadCut)
                 .measured(0)
@@ -1246,7 +1268,7 @@ mod tests {
     }
 
     #[test]
-    fn exif_rotated_is_warned() {
+    fn exif_rotated_is_an_error() {
         let j = insert_after_app0(
             &base_bytes(),
             0xE1,
@@ -1262,8 +1284,56 @@ mod tests {
             .iter()
             .find(|f| f.code == "photo.orientation")
             .unwrap();
-        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.severity, Severity::Error);
         assert_eq!(f.measured, 6);
+    }
+
+    /// A photo saved sideways (stored pixels turned a quarter, EXIF
+    /// orientation 6 or 8 to turn them upright) is measured upright: same
+    /// face geometry and background as the upright photo, plus
+    /// `photo.orientation` (error) and the stored frame's dimensions.
+    #[test]
+    fn exif_rotated_photo_is_measured_upright() {
+        let up = base_image();
+        let upright = check_bytes(Path::new("a.jpg"), &encode_fit(&up, false), &national()).item;
+        let m_up = upright.get("measurements").unwrap().clone();
+        for (tag, stored) in [
+            (6u16, image::imageops::rotate270(&up)),
+            (8, image::imageops::rotate90(&up)),
+        ] {
+            let j = insert_after_app0(
+                &encode_fit(&stored, false),
+                0xE1,
+                &exif_payload(false, (300, 1), 2, tag, false),
+            );
+            let item = check_bytes(Path::new("a.jpg"), &j, &national()).item;
+            let all: BTreeSet<&str> = item.findings.iter().map(|f| f.code).collect();
+            assert_eq!(
+                all,
+                set(&["photo.orientation", "photo.dimensions"]),
+                "tag {tag}: {:?}",
+                item.findings
+            );
+            let f = item
+                .findings
+                .iter()
+                .find(|f| f.code == "photo.orientation")
+                .unwrap();
+            assert_eq!(f.severity, Severity::Error);
+            assert!(f.message.render(crate::Lang::En).contains("fix-size"));
+            assert!(f.message.render(crate::Lang::Zh).contains("fix-size"));
+            let m = item.get("measurements").unwrap();
+            for k in [
+                "eye_left_y",
+                "eye_right_y",
+                "face_center_x",
+                "face_width",
+                "head_top",
+            ] {
+                let (a, b) = (m[k].as_f64().unwrap(), m_up[k].as_f64().unwrap());
+                assert!((a - b).abs() <= 2.0, "tag {tag} {k}: {a} vs upright {b}");
+            }
+        }
     }
 
     fn encode_other(img: &RgbImage, color: jpeg_encoder::ColorType) -> Vec<u8> {

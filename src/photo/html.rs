@@ -89,6 +89,7 @@ fn code_label(code: &str, lang: Lang) -> &'static str {
         "photo.background_uniform" => ("背景不均匀", "background not uniform"),
         "photo.face_count" => ("人脸数量", "number of faces"),
         "photo.head_top" => ("头顶位置", "head top"),
+        "photo.head_top_unmeasured" => ("头顶未找到", "head top not found"),
         "photo.eye_position" => ("眼睛位置", "eye position"),
         "photo.face_width" => ("脸宽", "face width"),
         "photo.centered" => ("未居中", "not centred"),

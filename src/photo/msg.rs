@@ -156,6 +156,14 @@ pub enum PhotoMsg {
     /// The head reaches the top edge.
     HeadCut,
     HeadTopUnmeasured,
+    /// The head top could not be seen (background above the head not plain,
+    /// or hair the colour of the background): not checked; `estimate` from
+    /// the face's proportions (a warning, never a cut).
+    HeadTopNotFound {
+        estimate: Option<f64>,
+        min: f64,
+        max: f64,
+    },
     EyePosition {
         left: f64,
         right: f64,
@@ -403,9 +411,9 @@ impl PhotoMsg {
             }
             Orientation { value } => {
                 if zh {
-                    format!("EXIF 方向标记为 {value}（不是 1）：像素未按正向存储，查看器会旋转或镜像显示；本检查按存储的像素进行")
+                    format!("EXIF 方向标记为 {value}（不是 1）：存储的像素不是正向，报名系统可能把照片横着或倒着显示；本检查按转正后的图像测量。请用 zikao photo fix-size 生成像素正向的照片")
                 } else {
-                    format!("EXIF orientation is {value} (not 1): the stored pixels are not upright and viewers rotate or mirror them; this check uses the stored pixels")
+                    format!("EXIF orientation is {value} (not 1): the stored pixels are not upright and the portal may show the photo sideways or upside down; this check measured the upright picture. Run zikao photo fix-size to write a photo whose pixels are upright")
                 }
             }
             GeometryUnmeasured {
@@ -456,6 +464,27 @@ impl PhotoMsg {
             HeadTopUnmeasured => lang
                 .pick("无法测量头顶位置", "the head top could not be measured")
                 .into(),
+            HeadTopNotFound { estimate, min, max } => {
+                let est_zh = estimate.map_or(String::new(), |e| {
+                    format!("；按脸部比例估计约 {} 像素", num(e))
+                });
+                let est_en = estimate.map_or(String::new(), |e| {
+                    format!("; from the face's proportions it is about {} px", num(e))
+                });
+                if zh {
+                    format!(
+                        "无法确定头顶位置（头顶上方背景不单一，或头发与背景颜色相近），未检查头顶距上边沿 {}-{} 像素{est_zh}",
+                        num(*min),
+                        num(*max)
+                    )
+                } else {
+                    format!(
+                        "the head top could not be found (the background above the head is not plain, or the hair has the background's colour), so its {}-{} px from the top edge was not checked{est_en}",
+                        num(*min),
+                        num(*max)
+                    )
+                }
+            }
             EyePosition {
                 left,
                 right,

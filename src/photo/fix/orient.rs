@@ -38,6 +38,20 @@ pub fn decode(bytes: &[u8]) -> Result<Photo, String> {
     })
 }
 
+/// Turns stored pixels upright by an EXIF orientation value (1-8; any
+/// other value leaves them as they are). Shared with `photo check`, which
+/// measures the upright picture.
+pub fn apply_exif(stored: RgbImage, exif: u16) -> RgbImage {
+    match u8::try_from(exif).ok().and_then(Orientation::from_exif) {
+        Some(o) if o != Orientation::NoTransforms => {
+            let mut d = DynamicImage::ImageRgb8(stored);
+            d.apply_orientation(o);
+            d.into_rgb8()
+        }
+        _ => stored,
+    }
+}
+
 /// The EXIF value of an orientation.
 pub fn exif_value(o: Orientation) -> u8 {
     match o {
