@@ -273,7 +273,13 @@ pub fn lang_of(cmd: &super::Command) -> Lang {
 /// themselves; context chains are joined with ": ".
 pub fn render_error(e: &anyhow::Error, lang: Lang) -> String {
     if let Some(z) = e.downcast_ref::<zikao::Error>() {
-        return z.render(lang);
+        // The library's texts name no flag; the binary says which one helps.
+        let hint = match (z, lang) {
+            (zikao::Error::OutputExists { .. }, Lang::Zh) => "；如需覆盖请加 --force",
+            (zikao::Error::OutputExists { .. }, Lang::En) => "; use --force to overwrite it",
+            _ => "",
+        };
+        return format!("{}{hint}", z.render(lang));
     }
     format!("{e:#}")
 }
