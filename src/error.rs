@@ -38,8 +38,9 @@ pub enum Error {
         key: String,
         message: String,
     },
-    /// An output file exists and `--force` was not given.
-    #[error("{}: output file exists; use --force to overwrite it", path.display())]
+    /// An output file exists and overwriting was not asked for (the binary
+    /// adds how: `--force`).
+    #[error("{}: output file exists", path.display())]
     OutputExists { path: PathBuf },
     /// Arguments that do not fit together.
     #[error("{0}")]
@@ -164,7 +165,7 @@ impl Error {
                     format!("{}：配置项「{key}」有误：{message}", path.display())
                 }
                 Error::OutputExists { path } => {
-                    format!("{}：输出文件已存在；如需覆盖请加 --force", path.display())
+                    format!("{}：输出文件已存在", path.display())
                 }
                 Error::Usage(m) => m.clone(),
                 Error::Model(m) => format!("人脸模型：{m}"),

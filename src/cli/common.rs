@@ -411,7 +411,13 @@ pub fn common_mut(cmd: &mut super::Command) -> Option<&mut Common> {
 /// themselves; context chains are joined with ": ".
 pub fn render_error(e: &anyhow::Error, lang: Lang) -> String {
     if let Some(z) = e.downcast_ref::<zikao::Error>() {
-        return z.render(lang);
+        // The library's texts name no flag; the binary says which one helps.
+        let hint = match (z, lang) {
+            (zikao::Error::OutputExists { .. }, Lang::Zh) => "；如需覆盖请加 --force",
+            (zikao::Error::OutputExists { .. }, Lang::En) => "; use --force to overwrite it",
+            _ => "",
+        };
+        return format!("{}{hint}", z.render(lang));
     }
     format!("{e:#}")
 }
