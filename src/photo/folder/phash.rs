@@ -107,8 +107,8 @@ fn mean_rgb(img: &RgbImage, (x0, y0, x1, y1): Rect) -> [u8; 3] {
     for y in ya..yb.max(ya + 1).min(img.height()) {
         for x in xa..xb.max(xa + 1).min(img.width()) {
             let p = img.get_pixel(x, y).0;
-            for k in 0..3 {
-                s[k] += u64::from(p[k]);
+            for (acc, v) in s.iter_mut().zip(p) {
+                *acc += u64::from(v);
             }
             n += 1;
         }
