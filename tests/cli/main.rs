@@ -1,6 +1,7 @@
 //! Integration tests: the real `zikao` executable, run as a user would.
 
 mod hardening;
+mod reliability;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
