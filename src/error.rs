@@ -125,7 +125,10 @@ mod isolation_tests {
     #[test]
     fn a_panic_becomes_a_value() {
         assert_eq!(isolated(|| 1, |_| 2), 1);
-        let v = isolated(|| -> String { panic!("boom {}", 7) }, |m| format!("caught: {m}"));
+        let v = isolated(
+            || -> String { panic!("boom {}", 7) },
+            |m| format!("caught: {m}"),
+        );
         assert_eq!(v, "caught: boom 7");
         let v = isolated(|| -> String { panic!("static") }, |m| m);
         assert_eq!(v, "static");

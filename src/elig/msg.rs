@@ -433,7 +433,9 @@ impl EligMsg {
             },
             InternalError { detail } => {
                 if zh {
-                    format!("审核此考生时发生内部错误（程序缺陷，请报告），其余考生照常审核：{detail}")
+                    format!(
+                        "审核此考生时发生内部错误（程序缺陷，请报告），其余考生照常审核：{detail}"
+                    )
                 } else {
                     format!("internal error while auditing this candidate (a bug, please report it); the other candidates were audited: {detail}")
                 }

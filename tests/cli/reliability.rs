@@ -47,7 +47,10 @@ fn fix_size_survives_exif_header_only_app1() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let results = v["results"].as_array().unwrap();
     assert_eq!(results.len(), 2, "{v}");
-    assert!(results[0]["path"].as_str().unwrap().ends_with("a_crash.jpg"));
+    assert!(results[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("a_crash.jpg"));
     // no internal error: the file is handled, not caught after a panic
     let codes: Vec<&str> = results
         .iter()
