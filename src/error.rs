@@ -178,3 +178,42 @@ impl Error {
         }
     }
 }
+
+/// Runs `f`; when it panics (a bug in a decoder, a parser or a rule),
+/// returns `on_panic(the panic's message)` instead, so that one item of a
+/// batch (a photo, a candidate) never ends the batch. The default panic
+/// hook still prints the panic to stderr.
+pub fn isolated<T>(f: impl FnOnce() -> T, on_panic: impl FnOnce(String) -> T) -> T {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(v) => v,
+        Err(e) => on_panic(panic_text(e.as_ref())),
+    }
+}
+
+/// The message of a caught panic (`panic!("...")` gives a `&str` or a
+/// `String`).
+pub fn panic_text(e: &(dyn std::any::Any + Send)) -> String {
+    e.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| e.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}
+
+#[cfg(test)]
+mod isolation_tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_value() {
+        assert_eq!(isolated(|| 1, |_| 2), 1);
+        let v = isolated(
+            || -> String { panic!("boom {}", 7) },
+            |m| format!("caught: {m}"),
+        );
+        assert_eq!(v, "caught: boom 7");
+        let v = isolated(|| -> String { panic!("static") }, |m| m);
+        assert_eq!(v, "static");
+        let v = isolated(|| -> String { std::panic::panic_any(3u8) }, |m| m);
+        assert_eq!(v, "panic");
+    }
+}

@@ -55,6 +55,7 @@ pub const CODES: &[&str] = &[
     "elig.prior_education",
     "elig.deadline",
     "elig.transfer_archive",
+    "elig.internal_error",
 ];
 
 /// The input files.
@@ -317,7 +318,7 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
     let cands = std::mem::take(&mut ld.cands);
     let results = cands
         .into_par_iter()
-        .map(|c| engine::audit_one(&ctx, &c))
+        .map(|c| audit_isolated(&ctx, &c))
         .collect();
     let cutoffs: serde_json::Map<String, serde_json::Value> = [
         ("exemption", policy::RecordKind::Exemption),
@@ -367,6 +368,25 @@ pub fn mask_ids(report: &mut Report) {
             }
         }
     }
+}
+
+/// [`engine::audit_one`], with a panic (a bug) turned into the candidate's
+/// `elig.internal_error` finding (verdict `ineligible`: an error finding),
+/// so that one candidate never ends the audit of the others.
+fn audit_isolated(ctx: &engine::Ctx, c: &load::Candidate) -> crate::finding::Item {
+    crate::error::isolated(
+        || engine::audit_one(ctx, c),
+        |detail| {
+            let mut item = crate::finding::Item::new("ineligible", false)
+                .key("exam_no", &*c.exam_no)
+                .key("name", c.name.clone());
+            item.findings.push(crate::finding::Finding::error(
+                "elig.internal_error",
+                EligMsg::InternalError { detail },
+            ));
+            item
+        },
+    )
 }
 
 #[cfg(test)]

@@ -93,6 +93,8 @@ pub enum EligMsg {
         records: Vec<String>,
         auto_from: Option<NaiveDate>,
     },
+    /// A bug: the audit of this candidate panicked (the batch went on).
+    InternalError { detail: String },
     // ---- the candidate's own record (elig.record)
     /// The ID number is invalid.
     InvalidId {
@@ -429,6 +431,15 @@ impl EligMsg {
                     format!("transferred scores not archived: {}", list(records, lang))
                 }
             },
+            InternalError { detail } => {
+                if zh {
+                    format!(
+                        "审核此考生时发生内部错误（程序缺陷，请报告），其余考生照常审核：{detail}"
+                    )
+                } else {
+                    format!("internal error while auditing this candidate (a bug, please report it); the other candidates were audited: {detail}")
+                }
+            }
             InvalidId {
                 value,
                 reason_zh,

@@ -357,6 +357,10 @@ pub struct JpegInfo {
     pub segments: Vec<Segment>,
     /// Number of SOS markers (scans).
     pub scans: usize,
+    /// Offset of the first SOS marker's 0xFF byte (where the image data
+    /// starts; fix-size's lossless metadata removal keeps everything from
+    /// here on).
+    pub first_sos: Option<usize>,
     /// Offset just past the EOI marker.
     pub eoi_end: Option<usize>,
     /// Bytes after EOI.
@@ -568,6 +572,7 @@ pub fn parse(b: &[u8]) -> JpegInfo {
             }
             0xDA => {
                 info.scans += 1;
+                info.first_sos.get_or_insert(m_at);
                 in_scan_area = true;
                 if truncated {
                     info.problems.push(Problem::TruncatedSegment {

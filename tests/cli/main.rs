@@ -3,6 +3,7 @@
 mod edges;
 mod folder;
 mod hardening;
+mod reliability;
 
 use assert_cmd::Command;
 use predicates::prelude::*;

@@ -5,6 +5,7 @@
 //! search that lands the file inside the size window, and lossless
 //! metadata removal for files that are already compliant.
 
+use crate::photo::jpeg;
 use jpeg_encoder::{
     ChromaSubsamplingMethod, ColorType, Encoder, PixelDensity, QuantizationTableType,
     SamplingFactor,
@@ -216,29 +217,39 @@ fn search_one(
 }
 
 /// Metadata segments of a JPEG file that fix-size drops: every APPn except
-/// the JFIF APP0, and comments. Returns their names (`EXIF`, `XMP`,
-/// `ICC`, `Photoshop`, `APP13`...), in file order, and whether the EXIF
-/// block holds GPS data or a thumbnail.
-pub fn metadata_blocks(jpeg: &[u8]) -> Vec<String> {
+/// the JFIF APP0, and comments, before the image data. Returns their names
+/// (`EXIF`, `XMP`, `ICC`, `Photoshop`, `APP13`...), in file order, and
+/// whether the EXIF block holds GPS data or a thumbnail. Read with photo
+/// check's parser ([`jpeg::parse`], fuzzed), never a second walker.
+pub fn metadata_blocks(bytes: &[u8]) -> Vec<String> {
+    metadata_names(&jpeg::parse(bytes))
+}
+
+/// [`metadata_blocks`] of an already parsed file.
+pub fn metadata_names(info: &jpeg::JpegInfo) -> Vec<String> {
     let mut out = Vec::new();
-    for (marker, payload) in segments(jpeg) {
-        let name = match marker {
-            0xE0 if payload.starts_with(b"JFIF\0") => continue,
-            0xE1 if payload.starts_with(b"Exif\0") => {
+    for seg in before_scan(info) {
+        let ident = seg.ident.as_str();
+        let name = match seg.marker {
+            0xE0 if ident == "JFIF" => continue,
+            0xE1 if ident == "Exif" => {
                 let mut n = "EXIF".to_string();
-                let (gps, thumb) = exif_has_gps_thumb(&payload[6..]);
-                if gps {
-                    n.push_str("+GPS");
-                }
-                if thumb {
-                    n.push_str("+thumbnail");
+                // The parser reads the first EXIF block (an APP1 of
+                // exactly `Exif\0` has none to read).
+                if let Some(e) = &info.exif {
+                    if e.gps {
+                        n.push_str("+GPS");
+                    }
+                    if e.thumbnail {
+                        n.push_str("+thumbnail");
+                    }
                 }
                 n
             }
-            0xE1 if payload.starts_with(b"http://ns.adobe.com/xap") => "XMP".into(),
-            0xE2 if payload.starts_with(b"ICC_PROFILE") => "ICC".into(),
+            0xE1 if ident.starts_with("http://ns.adobe.com/xap") => "XMP".into(),
+            0xE2 if ident == "ICC_PROFILE" => "ICC".into(),
             0xED => "Photoshop".into(),
-            0xEE if payload.starts_with(b"Adobe") => "Adobe".into(),
+            0xEE if ident.starts_with("Adobe") => "Adobe".into(),
             0xFE => "COM".into(),
             m @ 0xE0..=0xEF => format!("APP{}", m - 0xE0),
             _ => continue,
@@ -250,117 +261,47 @@ pub fn metadata_blocks(jpeg: &[u8]) -> Vec<String> {
     out
 }
 
-/// The marker segments before the first SOS: (marker, payload).
-fn segments(jpeg: &[u8]) -> Vec<(u8, &[u8])> {
-    let mut out = Vec::new();
-    if jpeg.len() < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8 {
-        return out;
-    }
-    let mut i = 2;
-    while i + 4 <= jpeg.len() {
-        if jpeg[i] != 0xFF {
-            break;
-        }
-        let m = jpeg[i + 1];
-        if m == 0xFF {
-            i += 1;
-            continue;
-        }
-        if m == 0xD8 || (0xD0..=0xD7).contains(&m) || m == 0x01 {
-            i += 2;
-            continue;
-        }
-        let len = u16::from_be_bytes([jpeg[i + 2], jpeg[i + 3]]) as usize;
-        if len < 2 || i + 2 + len > jpeg.len() {
-            break;
-        }
-        out.push((m, &jpeg[i + 4..i + 2 + len]));
-        if m == 0xDA || m == 0xD9 {
-            break;
-        }
-        i += 2 + len;
-    }
-    out
+/// The APPn/COM segments before the first scan (all of them when there is
+/// no scan).
+fn before_scan(info: &jpeg::JpegInfo) -> impl Iterator<Item = &jpeg::Segment> {
+    let end = info.first_sos.unwrap_or(usize::MAX);
+    info.segments.iter().filter(move |s| s.offset < end)
 }
 
-/// Whether a TIFF/EXIF block has a GPS IFD pointer or an IFD1 (thumbnail).
-fn exif_has_gps_thumb(t: &[u8]) -> (bool, bool) {
-    if t.len() < 8 {
-        return (false, false);
+/// Whether fix-size drops a segment: every APPn except the JFIF APP0, and
+/// comments.
+fn is_metadata(seg: &jpeg::Segment) -> bool {
+    match seg.marker {
+        0xE0 => seg.ident != "JFIF",
+        0xE1..=0xEF | 0xFE => true,
+        _ => false,
     }
-    let be = &t[0..2] == b"MM";
-    let r16 = |o: usize| -> Option<u16> {
-        let b = t.get(o..o + 2)?;
-        Some(if be {
-            u16::from_be_bytes([b[0], b[1]])
-        } else {
-            u16::from_le_bytes([b[0], b[1]])
-        })
-    };
-    let r32 = |o: usize| -> Option<u32> {
-        let b = t.get(o..o + 4)?;
-        Some(if be {
-            u32::from_be_bytes([b[0], b[1], b[2], b[3]])
-        } else {
-            u32::from_le_bytes([b[0], b[1], b[2], b[3]])
-        })
-    };
-    let Some(ifd0) = r32(4) else {
-        return (false, false);
-    };
-    let ifd0 = ifd0 as usize;
-    let Some(n) = r16(ifd0) else {
-        return (false, false);
-    };
-    let mut gps = false;
-    for k in 0..n as usize {
-        if r16(ifd0 + 2 + 12 * k) == Some(0x8825) {
-            gps = true;
-        }
-    }
-    let next = r32(ifd0 + 2 + 12 * n as usize).unwrap_or(0);
-    (gps, next != 0)
 }
 
 /// Removes every metadata segment (all APPn except JFIF APP0, and
-/// comments) without touching the compressed data. Returns `None` when
-/// the file is not a well-formed JPEG marker stream.
-pub fn strip_metadata(jpeg: &[u8]) -> Option<Vec<u8>> {
-    if jpeg.len() < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8 {
+/// comments) before the image data without touching the compressed data.
+/// Returns `None` when photo check's parser finds the file structurally
+/// incomplete (no frame, no scan, truncated, stray bytes).
+pub fn strip_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+    let info = jpeg::parse(bytes);
+    let sos = info.first_sos?;
+    if !info.complete() {
         return None;
     }
-    let mut out = Vec::with_capacity(jpeg.len());
-    out.extend_from_slice(&jpeg[..2]);
-    let mut i = 2;
-    loop {
-        if i + 4 > jpeg.len() || jpeg[i] != 0xFF {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut from = 0usize;
+    for seg in before_scan(&info).filter(|s| is_metadata(s)) {
+        // `offset` is the segment's 0xFF; its bytes are the marker (2),
+        // then `length` bytes (length field included).
+        let end = seg.offset.checked_add(2)?.checked_add(seg.length)?;
+        if seg.offset < from || end > sos {
             return None;
         }
-        let m = jpeg[i + 1];
-        if m == 0xFF {
-            i += 1;
-            continue;
-        }
-        let len = u16::from_be_bytes([jpeg[i + 2], jpeg[i + 3]]) as usize;
-        if len < 2 || i + 2 + len > jpeg.len() {
-            return None;
-        }
-        let seg = &jpeg[i..i + 2 + len];
-        if m == 0xDA {
-            out.extend_from_slice(&jpeg[i..]);
-            return Some(out);
-        }
-        let payload = &seg[4..];
-        let drop = match m {
-            0xE0 => !payload.starts_with(b"JFIF\0"),
-            0xE1..=0xEF | 0xFE => true,
-            _ => false,
-        };
-        if !drop {
-            out.extend_from_slice(seg);
-        }
-        i += 2 + len;
+        out.extend_from_slice(&bytes[from..seg.offset]);
+        from = end;
     }
+    out.extend_from_slice(bytes.get(from..)?);
+    Some(out)
 }
 
 #[cfg(test)]
@@ -392,25 +333,28 @@ mod tests {
         let off = u32::from_be_bytes([b[18], b[19], b[20], b[21]]) as usize;
         assert_eq!(&b[off..off + 8], &[0, 0, 1, 44, 0, 0, 0, 1]);
         assert_eq!(b.len(), off + 16);
-        assert_eq!(exif_has_gps_thumb(&b), (false, false));
+        let e = jpeg::parse_tiff(&b);
+        assert!(!e.gps && !e.thumbnail && e.problems.is_empty(), "{e:?}");
+        assert_eq!(e.resolution_unit, Some(2));
     }
 
     #[test]
     fn encoder_writes_jfif_300dpi_and_annex_k_tables() {
         let img = textured(480, 640, 40);
         let j = encode_rgb(&img, 480, 640, 75, Sampling::S420, 300).unwrap();
-        let segs = segments(&j);
-        let app0 = segs.iter().find(|(m, _)| *m == 0xE0).unwrap().1;
-        assert!(app0.starts_with(b"JFIF\0"));
-        assert_eq!(app0[7], 1); // dots per inch
-        assert_eq!(u16::from_be_bytes([app0[8], app0[9]]), 300);
-        assert_eq!(u16::from_be_bytes([app0[10], app0[11]]), 300);
-        // the first DQT entry of the luma table at q=75: Annex K 16 * 50 / 100 = 8
-        let dqt = segs.iter().find(|(m, _)| *m == 0xDB).unwrap().1;
-        assert_eq!(dqt[0] & 0xF0, 0, "8-bit table");
-        assert_eq!(dqt[1], 8);
+        let info = jpeg::parse(&j);
+        assert!(info.complete(), "{:?}", info.problems);
+        let jfif = info.jfif.unwrap();
+        assert_eq!(jfif.units, 1); // dots per inch
+        assert_eq!((jfif.x_density, jfif.y_density), (300, 300));
+        // the first entry of the luma table at q=75: Annex K 16 * 50 / 100 = 8
+        let luma = info.qtable(0).unwrap();
+        assert_eq!(luma.precision_bits, 8);
+        assert_eq!(luma.values[0], 8);
         // baseline SOF0, three components
-        assert!(segs.iter().any(|(m, p)| *m == 0xC0 && p[5] == 3));
+        let frame = info.frame.unwrap();
+        assert_eq!(frame.marker, 0xC0);
+        assert_eq!(frame.components.len(), 3);
         assert_eq!(metadata_blocks(&j), vec!["EXIF".to_string()]);
         let d = image::load_from_memory(&j).unwrap();
         assert_eq!((d.width(), d.height()), (480, 640));
@@ -484,5 +428,51 @@ mod tests {
         let b = image::load_from_memory(&s).unwrap().to_rgb8();
         assert_eq!(a, b);
         assert!(strip_metadata(b"not a jpeg").is_none());
+    }
+
+    /// A JPEG with `payload` inserted as an APP1 segment right after SOI.
+    fn with_app1(j: &[u8], payload: &[u8]) -> Vec<u8> {
+        let mut v = j[..2].to_vec();
+        v.extend_from_slice(&[0xFF, 0xE1]);
+        v.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        v.extend_from_slice(payload);
+        v.extend_from_slice(&j[2..]);
+        v
+    }
+
+    /// issue 19: an APP1 of exactly `Exif\0` made the old walker slice
+    /// `payload[6..]` of a 5-byte payload.
+    #[test]
+    fn exif_header_only_app1_does_not_panic() {
+        let img = textured(16, 16, 10);
+        let j = encode_rgb(&img, 16, 16, 80, Sampling::S444, 300).unwrap();
+        for payload in [&b"Exif\0"[..], b"Exif", b"Exif\0\0", b"Exif\0\0MM"] {
+            let bad = with_app1(&j, payload);
+            let names = metadata_blocks(&bad);
+            assert_eq!(names, vec!["EXIF".to_string()], "{payload:?}");
+            let s = strip_metadata(&bad).unwrap();
+            assert!(metadata_blocks(&s).is_empty());
+            assert_eq!(
+                image::load_from_memory(&s).unwrap().to_rgb8(),
+                image::load_from_memory(&j).unwrap().to_rgb8()
+            );
+        }
+    }
+
+    #[test]
+    fn gps_and_thumbnail_are_named() {
+        // IFD0 with one GPS pointer entry, then a non-zero IFD1 offset.
+        let mut t = b"MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+        t.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 0]);
+        t.extend_from_slice(&8u32.to_be_bytes()[..]);
+        let last = t.len() - 1;
+        t[last] = 0x1A; // IFD1 at 26 (inside the block)
+        t.extend_from_slice(&[0u8; 8]);
+        let mut payload = b"Exif\0\0".to_vec();
+        payload.extend_from_slice(&t);
+        let img = textured(16, 16, 10);
+        let j = encode_rgb(&img, 16, 16, 80, Sampling::S444, 300).unwrap();
+        let names = metadata_blocks(&with_app1(&strip_metadata(&j).unwrap(), &payload));
+        assert_eq!(names, vec!["EXIF+GPS+thumbnail".to_string()]);
     }
 }

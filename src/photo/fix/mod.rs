@@ -632,7 +632,7 @@ pub fn fix_paths(
     let results: Vec<(Item, Option<InputProblem>)> = jobs
         .par_iter()
         .map(|(input, out, clash)| {
-            let r = fix_one(input, out, clash.as_deref(), target, opts);
+            let r = fix_isolated(input, out, clash.as_deref(), target, opts);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(n, total);
             r
@@ -667,6 +667,29 @@ fn refused(input: &Path, findings: Vec<Finding>, extra: Vec<(&'static str, Value
     it.findings = findings;
     it.extra = extra;
     it
+}
+
+/// [`fix_one`], with a panic (a bug in a decoder or in fix-size) turned
+/// into this file's `fix.internal_error` finding, so that one file never
+/// ends the batch. Nothing is written for that file: outputs are written
+/// atomically, so a panic before the rename leaves no partial output.
+fn fix_isolated(
+    input: &Path,
+    out: &Path,
+    clash: Option<&Path>,
+    target: &Target,
+    opts: &FixOptions,
+) -> (Item, Option<InputProblem>) {
+    crate::error::isolated(
+        || fix_one(input, out, clash, target, opts),
+        |detail| internal_error_item(input, detail),
+    )
+}
+
+/// The item of a file whose fixing panicked.
+fn internal_error_item(input: &Path, detail: String) -> (Item, Option<InputProblem>) {
+    let f = Finding::error("fix.internal_error", FixMsg::InternalError { detail });
+    (refused(input, vec![f], vec![]), None)
 }
 
 fn fix_one(

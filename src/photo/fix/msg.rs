@@ -99,6 +99,8 @@ pub enum FixMsg {
     },
     /// The output could not be written.
     WriteFailed { reason: String },
+    /// A bug: the code panicked on this file (the batch went on).
+    InternalError { detail: String },
 }
 
 impl FixMsg {
@@ -224,6 +226,12 @@ impl FixMsg {
             ),
             (WriteFailed { reason }, Lang::Zh) => format!("无法写出输出文件：{reason}"),
             (WriteFailed { reason }, Lang::En) => format!("cannot write the output: {reason}"),
+            (InternalError { detail }, Lang::Zh) => {
+                format!("处理此文件时发生内部错误（程序缺陷，请报告），其余文件照常处理：{detail}")
+            }
+            (InternalError { detail }, Lang::En) => format!(
+                "internal error while fixing this file (a bug, please report it); the other files were processed: {detail}"
+            ),
         }
     }
 }
