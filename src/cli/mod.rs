@@ -80,7 +80,10 @@ const FORMATS: &[(&[&str], &[Format])] = &[
         &["photo", "check"],
         &[Format::Table, Format::Json, Format::Csv, Format::Html],
     ),
-    (&["photo", "fix-size"], &[Format::Table, Format::Json, Format::Csv]),
+    (
+        &["photo", "fix-size"],
+        &[Format::Table, Format::Json, Format::Csv],
+    ),
     (
         &["eligibility"],
         &[Format::Table, Format::Json, Format::Csv, Format::Xlsx],
@@ -129,8 +132,9 @@ pub fn command() -> clap::Command {
     let limit = |c: clap::Command, allowed: &'static [Format]| {
         c.mut_arg("format", move |a| {
             a.value_parser(
-                PossibleValuesParser::new(allowed.iter().map(|f| f.name()))
-                    .map(|s| <Format as clap::ValueEnum>::from_str(&s, true).unwrap_or(Format::Table)),
+                PossibleValuesParser::new(allowed.iter().map(|f| f.name())).map(|s| {
+                    <Format as clap::ValueEnum>::from_str(&s, true).unwrap_or(Format::Table)
+                }),
             )
         })
     };
@@ -151,6 +155,7 @@ pub fn main() -> ExitCode {
     let matches = command().get_matches();
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let lang = common::lang_of(&cli.command);
+    let verbose = common::verbose_of(&cli.command);
     let allowed = formats_of(&cli.command);
     if let Some(c) = common::common_mut(&mut cli.command) {
         if let Err(e) = c.resolve(allowed) {
@@ -169,7 +174,7 @@ pub fn main() -> ExitCode {
     match res {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("zikao: {}", common::render_error(&e, lang));
+            eprintln!("zikao: {}", common::render_error_verbose(&e, lang, verbose));
             ExitCode::from(2)
         }
     }

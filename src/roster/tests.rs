@@ -610,7 +610,10 @@ fn reception_groups_with_schedule() {
     assert_eq!(names, ["荔湾区", "天河区", "番禺区"]);
     assert_eq!(r.groups[1].rows(), 2);
     let info = |g: &Group, k: &str| g.info.iter().find(|i| i.key == k).unwrap().values.clone();
-    assert_eq!(info(&r.groups[1], "dates"), ["2022年6月15日", "2022年6月18日"]);
+    assert_eq!(
+        info(&r.groups[1], "dates"),
+        ["2022年6月15日", "2022年6月18日"]
+    );
     assert_eq!(
         info(&r.groups[1], "address"),
         ["天河区五山路141号侨大教育二楼"]

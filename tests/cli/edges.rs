@@ -62,7 +62,8 @@ const ELIG_JSON: &str = r#"{"command":"eligibility","summary":{"total":1},"resul
  {"exam_no":"010122100001","name":"张三","verdict":"eligible","findings":[]}],"input_errors":[]}"#;
 const PREREQ_JSON: &str = r#"{"command":"prereq verify","summary":{"total":1},"results":[
  {"exam_no":"010122100001","name":"张三","verdict":"verified","findings":[]}],"input_errors":[]}"#;
-const PHOTO_JSON: &str = r#"{"command":"photo check","summary":{"total":0},"results":[],"input_errors":[]}"#;
+const PHOTO_JSON: &str =
+    r#"{"command":"photo check","summary":{"total":0},"results":[],"input_errors":[]}"#;
 
 // ---- item 2: every JSON input is checked by its `command` field ----------
 
@@ -155,7 +156,11 @@ fn item2_json_inputs_of_the_wrong_kind_are_exit_2_naming_file_and_kind() {
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("prereq.json") && r.stderr.contains("zikao prereq verify"));
-    assert!(!r.stderr.contains("this is"), "English in a zh message: {}", r.stderr);
+    assert!(
+        !r.stderr.contains("this is"),
+        "English in a zh message: {}",
+        r.stderr
+    );
 }
 
 /// `eligibility` on the example exports (guangdong, 2022-06) in `dir`.
@@ -188,7 +193,9 @@ fn item6_format_from_output_extension_and_clashes() {
     exports(dir);
     let r = run_in(dir, &elig_args(&["-o", "x.xlsx"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(std::fs::read(dir.join("x.xlsx")).unwrap().starts_with(b"PK"));
+    assert!(std::fs::read(dir.join("x.xlsx"))
+        .unwrap()
+        .starts_with(b"PK"));
     let r = run_in(dir, &elig_args(&["-o", "x.json"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
     let v: Value = serde_json::from_slice(&std::fs::read(dir.join("x.json")).unwrap()).unwrap();
@@ -206,7 +213,9 @@ fn item6_format_from_output_extension_and_clashes() {
     // another extension keeps the table
     let r = run_in(dir, &elig_args(&["-o", "y.txt"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(std::fs::read_to_string(dir.join("y.txt")).unwrap().contains('│'));
+    assert!(std::fs::read_to_string(dir.join("y.txt"))
+        .unwrap()
+        .contains('│'));
 }
 
 #[test]
@@ -267,7 +276,10 @@ fn item9_format_help_lists_only_supported_formats() {
     let r = run_in(d.path(), &["photo", "check", "--format", "xlsx", "x.jpg"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("xlsx"), "{}", r.stderr);
-    let r = run_in(d.path(), &["photo", "fix-size", "--format", "html", "x.jpg"]);
+    let r = run_in(
+        d.path(),
+        &["photo", "fix-size", "--format", "html", "x.jpg"],
+    );
     assert_eq!(r.code, 2);
 }
 
@@ -304,7 +316,10 @@ fn item7_existing_annotated_png_is_exit_2_before_any_work() {
     assert!(r.stderr.contains("a.annotated.png") && r.stderr.contains("--force"));
     // nothing was checked: no report on stdout
     assert!(r.stdout.is_empty(), "{}", r.stdout);
-    assert_eq!(std::fs::read(dir.join("guides/a.annotated.png")).unwrap(), b"old");
+    assert_eq!(
+        std::fs::read(dir.join("guides/a.annotated.png")).unwrap(),
+        b"old"
+    );
     let r = run_in(
         dir,
         &["photo", "check", "a.jpg", "--annotate", "guides", "--force"],
@@ -440,8 +455,16 @@ fn item5_defaults_are_said_and_the_table_names_policy_batch_as_of() {
         ],
     );
     assert_ne!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("--policy") && r.stderr.contains("national"), "{}", r.stderr);
-    assert!(r.stderr.contains("--batch") && r.stderr.contains("2022-06"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--policy") && r.stderr.contains("national"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("--batch") && r.stderr.contains("2022-06"),
+        "{}",
+        r.stderr
+    );
     assert!(
         r.stdout.contains("政策 national") && r.stdout.contains("批次 2022-06"),
         "{}",
@@ -464,7 +487,9 @@ fn item5_defaults_are_said_and_the_table_names_policy_batch_as_of() {
     let r = run_in(dir, &elig_args(&["--prereq", "prereq.json"]));
     assert_ne!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr.contains("prereq.json") && r.stderr.contains("2023-06") && r.stderr.contains("2023-06-01"),
+        r.stderr.contains("prereq.json")
+            && r.stderr.contains("2023-06")
+            && r.stderr.contains("2023-06-01"),
         "{}",
         r.stderr
     );
@@ -516,4 +541,199 @@ fn item8_eligibility_masks_ids_and_reception_flags_bad_check_digits() {
     assert!(p[0]["message"].as_str().unwrap().contains("校验位"));
     assert!(!r.stdout.contains(full));
     let _ = &r.raw;
+}
+
+// ---- item 3: rows whose exam number matches no candidate ------------------
+
+#[test]
+fn item3_scores_that_lost_leading_zeros_are_reported_with_the_cause() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    // the scores went through Excel: 010122100001 → 10122100001
+    let scores = std::fs::read_to_string(dir.join("scores.csv")).unwrap();
+    let stripped: String = scores
+        .lines()
+        .map(|l| l.strip_prefix('0').unwrap_or(l).to_string() + "\n")
+        .collect();
+    std::fs::write(dir.join("scores.csv"), &stripped).unwrap();
+    let r = run_in(dir, &elig_args(&["--format", "json"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v = r.json();
+    let p: Vec<&Value> = v["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "table.unmatched_rows")
+        .collect();
+    assert_eq!(p.len(), 1, "{}", v["input_errors"]);
+    let rows = scores.lines().count() - 1;
+    assert!(p[0]["file"].as_str().unwrap().ends_with("scores.csv"));
+    assert_eq!(p[0]["severity"], "error");
+    let m = p[0]["message"].as_str().unwrap();
+    assert!(
+        m.contains(&rows.to_string()) && m.contains("开头的 0"),
+        "{m}"
+    );
+    // rows of people not applying: counted, as information
+    let extra = scores.clone() + "019999999999,03708,中国近现代史纲要,72,202110,,,,,,,\n";
+    std::fs::write(dir.join("scores.csv"), extra).unwrap();
+    let r = run_in(dir, &elig_args(&["--format", "json", "--lang", "en"]));
+    let v = r.json();
+    let p: Vec<&Value> = v["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "table.unmatched_rows")
+        .collect();
+    assert_eq!(p.len(), 1, "{}", v["input_errors"]);
+    assert_eq!(p[0]["severity"], "info");
+    assert!(p[0]["message"].as_str().unwrap().starts_with("1 rows"));
+    // prior rows that lost their zeros
+    let prior = std::fs::read_to_string(dir.join("prior.csv")).unwrap();
+    let stripped: String = prior
+        .lines()
+        .map(|l| l.strip_prefix('0').unwrap_or(l).to_string() + "\n")
+        .collect();
+    std::fs::write(dir.join("prior.csv"), stripped).unwrap();
+    let r = run_in(
+        dir,
+        &[
+            "prereq",
+            "verify",
+            "--candidates",
+            "candidates.csv",
+            "--prior",
+            "prior.csv",
+            "--policy",
+            "guangdong",
+            "--batch",
+            "2022-06",
+            "--format",
+            "json",
+        ],
+    );
+    let v = r.json();
+    assert!(
+        v["input_errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["code"] == "table.unmatched_rows"
+                && p["file"].as_str().unwrap().ends_with("prior.csv")),
+        "{}",
+        v["input_errors"]
+    );
+}
+
+// ---- item 11: one language at a time ----------------------------------------
+
+#[test]
+fn item11_os_errors_in_chinese_original_only_with_verbose() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    let mut a = elig_args(&[]);
+    a[2] = "nosuch.csv";
+    let r = run_in(dir, &a);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("nosuch.csv") && r.stderr.contains("找不到"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("No such file"), "{}", r.stderr);
+    a.push("--verbose");
+    let r = run_in(dir, &a);
+    assert!(r.stderr.contains("os error 2"), "{}", r.stderr);
+    // a folder where a file is needed
+    std::fs::create_dir(dir.join("adir.csv")).unwrap();
+    let mut a = elig_args(&[]);
+    a[2] = "adir.csv";
+    let r = run_in(dir, &a);
+    assert_eq!(r.code, 2);
+    assert!(!r.stderr.contains("os error"), "{}", r.stderr);
+}
+
+#[test]
+fn item11_library_usage_errors_and_policy_commands_speak_one_language() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    let mut a = elig_args(&[]);
+    a[10] = "2022-07";
+    let r = run_in(dir, &a);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("不是政策 guangdong 的毕业办理批次"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("is not a graduation batch"),
+        "{}",
+        r.stderr
+    );
+    a.extend(["--lang", "en"]);
+    let r = run_in(dir, &a);
+    assert!(
+        r.stderr.contains("is not a graduation batch"),
+        "{}",
+        r.stderr
+    );
+    // item 10: policy commands take --lang and --format json
+    let r = run_in(dir, &["policy", "list", "--format", "json", "--lang", "en"]);
+    assert_eq!(r.code, 0);
+    let v = r.json();
+    assert_eq!(v["command"], "policy list");
+    assert!(v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["name"] == "anhui"));
+    let show = run_in(dir, &["policy", "show", "guangdong", "--lang", "en"]);
+    std::fs::write(dir.join("gd.toml"), &show.stdout).unwrap();
+    let r = run_in(dir, &["policy", "check", "gd.toml"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("有效") && !r.stdout.contains("ok"),
+        "{}",
+        r.stdout
+    );
+    let r = run_in(dir, &["policy", "check", "gd.toml", "--format", "json"]);
+    assert_eq!(r.json()["results"][0]["verdict"], "pass");
+}
+
+// ---- item 12: reasons, not codes ---------------------------------------------
+
+#[test]
+fn item12_prior_education_reasons_instead_of_codes() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    std::fs::write(
+        dir.join("prereq.json"),
+        r#"{"command":"prereq verify","summary":{"batch":"2022-06","as_of":"2022-06-20"},"results":[
+ {"exam_no":"010122100001","verdict":"review","findings":[{"code":"prereq.level"},{"code":"prereq.certificate_no"}]}]}"#,
+    )
+    .unwrap();
+    let r = run_in(
+        dir,
+        &elig_args(&["--prereq", "prereq.json", "--format", "json"]),
+    );
+    let v = r.json();
+    let m = v["results"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "elig.prior_education")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!m.contains("prereq.level"), "{m}");
+    assert!(
+        m.contains("前置学历层次不符合要求") && m.contains("毕业证书编号"),
+        "{m}"
+    );
 }
