@@ -45,6 +45,10 @@ pub enum Error {
     /// Arguments that do not fit together.
     #[error("{0}")]
     Usage(String),
+    /// Arguments that do not fit together, worded in both languages (the
+    /// user sees one).
+    #[error("{en}")]
+    UsageBoth { zh: String, en: String },
     /// A face model could not be loaded.
     #[error("face model: {0}")]
     Model(String),
@@ -58,6 +62,24 @@ pub enum Error {
         found: String,
         expected: String,
     },
+}
+
+/// An operating-system error in Chinese: the common kinds are named;
+/// the system's own (English) text is left to `--verbose`.
+pub fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "找不到该文件或文件夹".into(),
+        K::PermissionDenied => "没有访问权限".into(),
+        K::IsADirectory => "这是一个文件夹，不是文件".into(),
+        K::NotADirectory => "路径中有一部分不是文件夹".into(),
+        K::StorageFull => "磁盘空间已满".into(),
+        K::AlreadyExists => "已存在".into(),
+        K::ReadOnlyFilesystem => "所在磁盘只读".into(),
+        K::InvalidData => "内容无法读取（编码或格式不对）".into(),
+        K::UnexpectedEof => "文件不完整（意外结束）".into(),
+        _ => "无法读写".into(),
+    }
 }
 
 fn wrong_input_en(path: &std::path::Path, found: &str, expected: &str) -> String {
@@ -126,6 +148,14 @@ pub fn report_command_of(text: &str) -> Option<String> {
 }
 
 impl Error {
+    /// A usage error in both languages.
+    pub fn usage(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Error::UsageBoth {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
@@ -147,7 +177,7 @@ impl Error {
             Lang::En => self.to_string(),
             Lang::Zh => match self {
                 Error::Io { path, source } => {
-                    format!("{}：无法读写（{source}）", path.display())
+                    format!("{}：{}", path.display(), io_zh(source))
                 }
                 Error::Format { path, message } => {
                     format!("{}：格式错误：{message}", path.display())
@@ -168,6 +198,7 @@ impl Error {
                     format!("{}：输出文件已存在", path.display())
                 }
                 Error::Usage(m) => m.clone(),
+                Error::UsageBoth { zh, .. } => zh.clone(),
                 Error::Model(m) => format!("人脸模型：{m}"),
                 Error::WrongInput {
                     path,

@@ -83,6 +83,9 @@ pub struct Common {
     /// 不显示进度条 / no progress bar
     #[arg(short, long)]
     pub quiet: bool,
+    /// 出错时同时显示系统的原始错误信息 / also show the system's own error text
+    #[arg(short, long)]
+    pub verbose: bool,
     /// CSV 不写 UTF-8 BOM（供脚本使用）/ no UTF-8 BOM in CSV (for scripts)
     #[arg(long)]
     pub no_bom: bool,
@@ -388,7 +391,7 @@ pub fn lang_of(cmd: &super::Command) -> Lang {
         Command::Eligibility(a) => Some(&a.common),
         Command::Prereq(PrereqCommand::Verify(a)) => Some(&a.common),
         Command::Roster(r) => Some(r.common()),
-        Command::Policy(_) => None,
+        Command::Policy(p) => return p.lang(),
     };
     c.map(Common::lang).unwrap_or_else(super::lang_default)
 }
@@ -420,4 +423,29 @@ pub fn render_error(e: &anyhow::Error, lang: Lang) -> String {
         return format!("{}{hint}", z.render(lang));
     }
     format!("{e:#}")
+}
+
+/// [`render_error`], plus the system's own text of an I/O error with
+/// `--verbose` (the Chinese message names only the kind).
+pub fn render_error_verbose(e: &anyhow::Error, lang: Lang, verbose: bool) -> String {
+    let mut s = render_error(e, lang);
+    if verbose && lang == Lang::Zh {
+        if let Some(zikao::Error::Io { source, .. }) = e.downcast_ref::<zikao::Error>() {
+            s.push_str(&format!(" [{source}]"));
+        }
+    }
+    s
+}
+
+/// Whether the command line asked for --verbose.
+pub fn verbose_of(cmd: &super::Command) -> bool {
+    use super::{Command, PhotoCommand, PrereqCommand};
+    match cmd {
+        Command::Photo(PhotoCommand::Check(a)) => a.common.verbose,
+        Command::Photo(PhotoCommand::FixSize(a)) => a.common.verbose,
+        Command::Eligibility(a) => a.common.verbose,
+        Command::Prereq(PrereqCommand::Verify(a)) => a.common.verbose,
+        Command::Roster(r) => r.common().verbose,
+        Command::Policy(_) => false,
+    }
 }

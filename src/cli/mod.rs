@@ -155,6 +155,7 @@ pub fn main() -> ExitCode {
     let matches = command().get_matches();
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let lang = common::lang_of(&cli.command);
+    let verbose = common::verbose_of(&cli.command);
     let allowed = formats_of(&cli.command);
     if let Some(c) = common::common_mut(&mut cli.command) {
         if let Err(e) = c.resolve(allowed) {
@@ -173,7 +174,7 @@ pub fn main() -> ExitCode {
     match res {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("zikao: {}", common::render_error(&e, lang));
+            eprintln!("zikao: {}", common::render_error_verbose(&e, lang, verbose));
             ExitCode::from(2)
         }
     }

@@ -389,6 +389,47 @@ pub struct CandidateChunk {
     cols: Option<CandCols>,
 }
 
+/// Exam numbers kept per chunk to look for lost leading zeros.
+const UNMATCHED_SAMPLES: usize = 256;
+
+impl Loaded {
+    /// The `table.unmatched_rows` problem for `count` rows of `file` whose
+    /// exam numbers (`samples` of them) match no candidate: an error when
+    /// they match once leading zeros are restored (the probable cause is
+    /// named), else information (a province's export holds everyone).
+    pub fn unmatched_problem(
+        &self,
+        file: &std::path::Path,
+        count: usize,
+        samples: &[String],
+    ) -> Option<InputProblem> {
+        if count == 0 {
+            return None;
+        }
+        let strip = |s: &str| s.trim_start_matches('0').to_string();
+        let known: std::collections::HashSet<String> =
+            self.by_exam_no.keys().map(|k| strip(k)).collect();
+        let zero_hit = samples.iter().find(|s| known.contains(&strip(&norm(s))));
+        let (severity, example) = match zero_hit {
+            Some(s) => (Severity::Error, s.clone()),
+            None => (Severity::Info, samples.first().cloned().unwrap_or_default()),
+        };
+        Some(InputProblem {
+            file: file.to_path_buf(),
+            row: None,
+            column: Some("准考证号".into()),
+            severity,
+            code: "table.unmatched_rows",
+            message: EligMsg::UnmatchedRows {
+                count,
+                example,
+                zeros: zero_hit.is_some(),
+            }
+            .into(),
+        })
+    }
+}
+
 /// The attempts and row problems of one chunk of the scores table, in
 /// file order.
 #[derive(Default)]
@@ -401,6 +442,10 @@ pub struct ScoreChunk {
     /// candidate's rows usually follow each other.
     last: (String, Option<u32>),
     cols: Option<ScoreCols>,
+    /// Rows whose exam number matches no candidate, and the first few
+    /// such numbers (for the `table.unmatched_rows` report).
+    pub unmatched: usize,
+    pub unmatched_nos: Vec<String>,
 }
 
 impl CandidateChunk {
@@ -425,6 +470,8 @@ impl ScoreChunk {
             notes: Notes::default(),
             last: (String::new(), None),
             cols: None,
+            unmatched: 0,
+            unmatched_nos: Vec::new(),
         }
     }
 
@@ -659,16 +706,22 @@ impl Loaded {
         let Some(exam_no) = row.get_at(k.exam_no) else {
             return;
         };
-        let ci = if out.last.0 == exam_no {
-            out.last.1
+        let (ci, fresh) = if out.last.0 == exam_no {
+            (out.last.1, false)
         } else {
             let ci = self.by_exam_no.get(norm_cow(exam_no).as_ref()).copied();
             out.last.0.clear();
             out.last.0.push_str(exam_no);
             out.last.1 = ci;
-            ci
+            (ci, true)
         };
         let Some(ci) = ci else {
+            if !exam_no.trim().is_empty() {
+                out.unmatched += 1;
+                if fresh && out.unmatched_nos.len() < UNMATCHED_SAMPLES {
+                    out.unmatched_nos.push(exam_no.trim().to_string());
+                }
+            }
             return;
         };
         let c = &self.cands[ci as usize];

@@ -218,10 +218,16 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         message,
     })?;
     if !policy.batch_months.is_empty() && !policy.batch_months.contains(&opts.batch.month) {
-        return Err(Error::Usage(format!(
-            "batch {} is not a graduation batch of policy {} (months {:?})",
-            opts.batch, policy.name, policy.batch_months
-        )));
+        return Err(Error::usage(
+            format!(
+                "批次 {} 不是政策 {} 的毕业办理批次（办理月份：{:?}）",
+                opts.batch, policy.name, policy.batch_months
+            ),
+            format!(
+                "batch {} is not a graduation batch of policy {} (months {:?})",
+                opts.batch, policy.name, policy.batch_months
+            ),
+        ));
     }
     let mut problems: Vec<InputProblem> = Vec::new();
     let plans = match src.plans_json()? {
@@ -276,8 +282,18 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         load::ScoreChunk::with_size,
         |out, r| ld.score_row(&r, &sub_ok, &cert_ok, out),
     )?;
+    let unmatched: usize = chunks.iter().map(|c| c.unmatched).sum();
+    let samples: Vec<String> = chunks
+        .iter()
+        .flat_map(|c| c.unmatched_nos.iter().cloned())
+        .collect();
     ld.add_scores(chunks);
     problems.extend(p);
+    let scores_file = src
+        .file(Which::Scores)
+        .map(|(p, _)| p.to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("scores"));
+    problems.extend(ld.unmatched_problem(&scores_file, unmatched, &samples));
     if src.has(Which::Violations) {
         let p = src.read(Which::Violations, &table::schemas::VIOLATIONS, &mut |r| {
             ld.violation_row(&r)

@@ -149,6 +149,54 @@ pub enum EligMsg {
     DuplicateCourse { code: String },
     /// A substitution outside the policy's course groups.
     SubstitutionNotAllowed { course: String },
+    /// Rows of a table whose exam number matches no candidate
+    /// (`table.unmatched_rows`); `zeros`: they match after restoring the
+    /// leading zeros (the numbers went through Excel as numbers).
+    UnmatchedRows {
+        count: usize,
+        example: String,
+        zeros: bool,
+    },
+}
+
+/// A `prereq verify` finding code as a short reason (the code itself when
+/// unknown, e.g. a newer one).
+fn prereq_reason(code: &str, lang: Lang) -> String {
+    let (zh, en) = match code {
+        "prereq.cutoff" => (
+            "前置学历毕业日期晚于截止日期",
+            "prior graduation after the cutoff",
+        ),
+        "prereq.identity_match" => (
+            "前置学历与考生身份信息不一致",
+            "prior record does not match the candidate",
+        ),
+        "prereq.certificate_no" => (
+            "毕业证书编号有误或未填写",
+            "certificate number wrong or missing",
+        ),
+        "prereq.original_required" => ("须核验毕业证书原件", "original certificate must be seen"),
+        "prereq.id_number" => ("证件号码有误", "identity number wrong"),
+        "prereq.proof_code" => (
+            "学历认证验证码有误或未填写",
+            "verification code wrong or missing",
+        ),
+        "prereq.level" => ("前置学历层次不符合要求", "prior level not accepted"),
+        "prereq.concurrent" => (
+            "同批次专科毕业未通过审核",
+            "concurrent associate graduation not eligible",
+        ),
+        "prereq.missing" => ("没有前置学历记录", "no prior-education record"),
+        "prereq.proof_expired" => ("学历认证已过有效期", "verification expired"),
+        "prereq.input" => ("前置学历表数据有误", "prior table problem"),
+        _ => return code.to_string(),
+    };
+    lang.pick(zh, en).to_string()
+}
+
+fn reasons(codes: &[String], lang: Lang) -> String {
+    let r: Vec<String> = codes.iter().map(|c| prereq_reason(c, lang)).collect();
+    list(&r, lang)
 }
 
 fn list(v: &[String], lang: Lang) -> String {
@@ -364,16 +412,16 @@ impl EligMsg {
             }
             PriorRejected { codes } => {
                 if zh {
-                    format!("前置学历核验未通过（{}）", list(codes, lang))
+                    format!("前置学历核验未通过（{}）", reasons(codes, lang))
                 } else {
-                    format!("prior education rejected ({})", list(codes, lang))
+                    format!("prior education rejected ({})", reasons(codes, lang))
                 }
             }
             PriorReview { codes } => {
                 if zh {
-                    format!("前置学历待人工核查（{}）", list(codes, lang))
+                    format!("前置学历待人工核查（{}）", reasons(codes, lang))
                 } else {
-                    format!("prior education left for review ({})", list(codes, lang))
+                    format!("prior education left for review ({})", reasons(codes, lang))
                 }
             }
             PriorNotVerified => lang
@@ -594,6 +642,24 @@ impl EligMsg {
                     format!("{course} is not in a course group open to credit substitution")
                 }
             }
+            UnmatchedRows {
+                count,
+                example,
+                zeros,
+            } => match (zh, zeros) {
+                (true, true) => format!(
+                    "{count} 行的准考证号（如 {example}）与考生表中的任何考生都对不上，但补上开头的 0 后能对上：很可能是在 Excel 中以数字格式打开或保存时丢失了开头的 0。请把准考证号列设为文本后重新导出；这些行未计入"
+                ),
+                (true, false) => format!(
+                    "{count} 行的准考证号（如 {example}）与考生表中的任何考生都对不上，未计入（不在本次申请名单中的考生的记录）"
+                ),
+                (false, true) => format!(
+                    "{count} rows have an exam number (e.g. {example}) that matches no candidate, but they match once the leading zeros are restored: the numbers probably lost their leading 0 when the file was opened or saved in Excel as numbers. Export again with the column as text; these rows were not used"
+                ),
+                (false, false) => format!(
+                    "{count} rows have an exam number (e.g. {example}) that matches no candidate: not used (records of people not applying in this run)"
+                ),
+            },
         }
     }
 }

@@ -194,10 +194,16 @@ impl PhotoProfile {
     /// A built-in profile by name.
     pub fn builtin(name: &str) -> Result<PhotoProfile> {
         let text = builtin_text(name).ok_or_else(|| {
-            Error::Usage(format!(
-                "unknown photo profile `{name}` (built-in: {}); use --profile-file for your own",
-                BUILTIN.join(", ")
-            ))
+            Error::usage(
+                format!(
+                    "没有名为 `{name}` 的内置照片标准（内置：{}）；自己的标准文件请用 --profile-file",
+                    BUILTIN.join(", ")
+                ),
+                format!(
+                    "unknown photo profile `{name}` (built-in: {}); use --profile-file for your own",
+                    BUILTIN.join(", ")
+                ),
+            )
         })?;
         Self::parse(text, Path::new(&format!("<built-in profile {name}>")))
     }

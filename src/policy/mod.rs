@@ -65,10 +65,16 @@ impl Policy {
     /// A built-in policy by name.
     pub fn builtin(name: &str) -> Result<Policy> {
         let text = builtin_text(name).ok_or_else(|| {
-            Error::Usage(format!(
-                "unknown policy `{name}` (built-in: {}); use --policy-file for your own",
-                BUILTIN.join(", ")
-            ))
+            Error::usage(
+                format!(
+                    "没有名为 `{name}` 的内置政策（内置：{}）；自己的政策文件请用 --policy-file",
+                    BUILTIN.join(", ")
+                ),
+                format!(
+                    "unknown policy `{name}` (built-in: {}); use --policy-file for your own",
+                    BUILTIN.join(", ")
+                ),
+            )
         })?;
         Self::parse(text, Path::new(&format!("<built-in policy {name}>")))
     }

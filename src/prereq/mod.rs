@@ -372,16 +372,23 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
         .batch
         .unwrap_or_else(|| Batch::for_date(opts.as_of, &policy.batch_months));
     if !policy.batch_months.is_empty() && !policy.batch_months.contains(&batch.month) {
-        return Err(Error::Usage(format!(
-            "batch {batch} is not a graduation batch of policy {} (months {:?})",
-            policy.name, policy.batch_months
-        )));
+        return Err(Error::usage(
+            format!(
+                "批次 {batch} 不是政策 {} 的毕业办理批次（办理月份：{:?}）",
+                policy.name, policy.batch_months
+            ),
+            format!(
+                "batch {batch} is not a graduation batch of policy {} (months {:?})",
+                policy.name, policy.batch_months
+            ),
+        ));
     }
     if let Some(b) = inputs.eligibility.as_ref().and_then(|e| e.batch) {
         if b != batch {
-            return Err(Error::Usage(format!(
-                "the eligibility result is for batch {b}, this run is for batch {batch}"
-            )));
+            return Err(Error::usage(
+                format!("毕业审核结果是 {b} 批次的，本次核查是 {batch} 批次"),
+                format!("the eligibility result is for batch {b}, this run is for batch {batch}"),
+            ));
         }
     }
     let dates = policy.prereq.dates(batch);
@@ -496,6 +503,31 @@ fn match_records<'a>(
             continue;
         };
         prior_of.entry(ci).or_default().push(p);
+    }
+    // prior rows matching no candidate, but matching once leading zeros
+    // are restored: the numbers went through Excel as numbers
+    let strip = |s: &str| checks::compact(s).trim_start_matches('0').to_string();
+    let stripped: std::collections::HashSet<String> = by_no.keys().map(|k| strip(k)).collect();
+    let lost: Vec<&PriorRec> = inputs
+        .prior
+        .iter()
+        .filter(|p| !by_no.contains_key(checks::compact(&p.exam_no).as_str()))
+        .filter(|p| stripped.contains(&strip(&p.exam_no)))
+        .collect();
+    if let Some(first) = lost.first() {
+        report.input_errors.push(InputProblem {
+            file: inputs.prior_path.clone(),
+            row: None,
+            column: Some("准考证号".into()),
+            severity: Severity::Error,
+            code: "table.unmatched_rows",
+            message: crate::elig::EligMsg::UnmatchedRows {
+                count: lost.len(),
+                example: first.exam_no.clone(),
+                zeros: true,
+            }
+            .into(),
+        });
     }
     let mut order: Vec<usize> = by_no.into_values().collect();
     order.sort_unstable();

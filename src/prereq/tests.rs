@@ -779,7 +779,7 @@ fn eligibility_json_reader() {
     o.batch = Some("2023-03".parse().unwrap());
     assert!(matches!(
         verify(&inp, &Policy::builtin("anhui").unwrap(), &o),
-        Err(Error::Usage(_))
+        Err(Error::UsageBoth { .. })
     ));
 }
 

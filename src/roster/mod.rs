@@ -395,10 +395,16 @@ pub fn reception(inputs: &Inputs, policy: &Policy, opts: &Options) -> Result<Ros
         Some(p) => input::read_offices(p, &secondary(&inputs.read), &policy.reception)?,
         None if policy.reception.has_offices() => (policy.reception.clone(), Vec::new()),
         None => {
-            return Err(Error::Usage(format!(
-                "policy `{}` has no built-in reception schedule: give the offices table with --offices FILE (地区, 日期, 办理地点及要求, 联系电话, 办公时间) / 策略「{}」没有内置的毕业初审安排表，请用 --offices FILE 指定办理地点安排表",
-                policy.name, policy.name
-            )))
+            return Err(Error::usage(
+                format!(
+                    "政策「{}」没有内置的毕业初审安排表，请用 --schedule FILE（即 --offices FILE）给出本批次的办理地点安排表（列：地区, 日期, 办理地点及要求, 联系电话, 办公时间）",
+                    policy.name
+                ),
+                format!(
+                    "policy `{}` has no built-in reception schedule: give this batch's offices table with --schedule FILE (also --offices FILE; columns 地区, 日期, 办理地点及要求, 联系电话, 办公时间)",
+                    policy.name
+                ),
+            ))
         }
     };
     let (cands, mut cp) = input::read_candidates(&inputs.candidates, &inputs.read)?;

@@ -542,3 +542,198 @@ fn item8_eligibility_masks_ids_and_reception_flags_bad_check_digits() {
     assert!(!r.stdout.contains(full));
     let _ = &r.raw;
 }
+
+// ---- item 3: rows whose exam number matches no candidate ------------------
+
+#[test]
+fn item3_scores_that_lost_leading_zeros_are_reported_with_the_cause() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    // the scores went through Excel: 010122100001 → 10122100001
+    let scores = std::fs::read_to_string(dir.join("scores.csv")).unwrap();
+    let stripped: String = scores
+        .lines()
+        .map(|l| l.strip_prefix('0').unwrap_or(l).to_string() + "\n")
+        .collect();
+    std::fs::write(dir.join("scores.csv"), &stripped).unwrap();
+    let r = run_in(dir, &elig_args(&["--format", "json"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v = r.json();
+    let p: Vec<&Value> = v["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "table.unmatched_rows")
+        .collect();
+    assert_eq!(p.len(), 1, "{}", v["input_errors"]);
+    let rows = scores.lines().count() - 1;
+    assert!(p[0]["file"].as_str().unwrap().ends_with("scores.csv"));
+    assert_eq!(p[0]["severity"], "error");
+    let m = p[0]["message"].as_str().unwrap();
+    assert!(
+        m.contains(&rows.to_string()) && m.contains("开头的 0"),
+        "{m}"
+    );
+    // rows of people not applying: counted, as information
+    let extra = scores.clone() + "019999999999,03708,中国近现代史纲要,72,202110,,,,,,,\n";
+    std::fs::write(dir.join("scores.csv"), extra).unwrap();
+    let r = run_in(dir, &elig_args(&["--format", "json", "--lang", "en"]));
+    let v = r.json();
+    let p: Vec<&Value> = v["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "table.unmatched_rows")
+        .collect();
+    assert_eq!(p.len(), 1, "{}", v["input_errors"]);
+    assert_eq!(p[0]["severity"], "info");
+    assert!(p[0]["message"].as_str().unwrap().starts_with("1 rows"));
+    // prior rows that lost their zeros
+    let prior = std::fs::read_to_string(dir.join("prior.csv")).unwrap();
+    let stripped: String = prior
+        .lines()
+        .map(|l| l.strip_prefix('0').unwrap_or(l).to_string() + "\n")
+        .collect();
+    std::fs::write(dir.join("prior.csv"), stripped).unwrap();
+    let r = run_in(
+        dir,
+        &[
+            "prereq",
+            "verify",
+            "--candidates",
+            "candidates.csv",
+            "--prior",
+            "prior.csv",
+            "--policy",
+            "guangdong",
+            "--batch",
+            "2022-06",
+            "--format",
+            "json",
+        ],
+    );
+    let v = r.json();
+    assert!(
+        v["input_errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["code"] == "table.unmatched_rows"
+                && p["file"].as_str().unwrap().ends_with("prior.csv")),
+        "{}",
+        v["input_errors"]
+    );
+}
+
+// ---- item 11: one language at a time ----------------------------------------
+
+#[test]
+fn item11_os_errors_in_chinese_original_only_with_verbose() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    let mut a = elig_args(&[]);
+    a[2] = "nosuch.csv";
+    let r = run_in(dir, &a);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("nosuch.csv") && r.stderr.contains("找不到"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("No such file"), "{}", r.stderr);
+    a.push("--verbose");
+    let r = run_in(dir, &a);
+    assert!(r.stderr.contains("os error 2"), "{}", r.stderr);
+    // a folder where a file is needed
+    std::fs::create_dir(dir.join("adir.csv")).unwrap();
+    let mut a = elig_args(&[]);
+    a[2] = "adir.csv";
+    let r = run_in(dir, &a);
+    assert_eq!(r.code, 2);
+    assert!(!r.stderr.contains("os error"), "{}", r.stderr);
+}
+
+#[test]
+fn item11_library_usage_errors_and_policy_commands_speak_one_language() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    let mut a = elig_args(&[]);
+    a[10] = "2022-07";
+    let r = run_in(dir, &a);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("不是政策 guangdong 的毕业办理批次"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("is not a graduation batch"),
+        "{}",
+        r.stderr
+    );
+    a.extend(["--lang", "en"]);
+    let r = run_in(dir, &a);
+    assert!(
+        r.stderr.contains("is not a graduation batch"),
+        "{}",
+        r.stderr
+    );
+    // item 10: policy commands take --lang and --format json
+    let r = run_in(dir, &["policy", "list", "--format", "json", "--lang", "en"]);
+    assert_eq!(r.code, 0);
+    let v = r.json();
+    assert_eq!(v["command"], "policy list");
+    assert!(v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["name"] == "anhui"));
+    let show = run_in(dir, &["policy", "show", "guangdong", "--lang", "en"]);
+    std::fs::write(dir.join("gd.toml"), &show.stdout).unwrap();
+    let r = run_in(dir, &["policy", "check", "gd.toml"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("有效") && !r.stdout.contains("ok"),
+        "{}",
+        r.stdout
+    );
+    let r = run_in(dir, &["policy", "check", "gd.toml", "--format", "json"]);
+    assert_eq!(r.json()["results"][0]["verdict"], "pass");
+}
+
+// ---- item 12: reasons, not codes ---------------------------------------------
+
+#[test]
+fn item12_prior_education_reasons_instead_of_codes() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    std::fs::write(
+        dir.join("prereq.json"),
+        r#"{"command":"prereq verify","summary":{"batch":"2022-06","as_of":"2022-06-20"},"results":[
+ {"exam_no":"010122100001","verdict":"review","findings":[{"code":"prereq.level"},{"code":"prereq.certificate_no"}]}]}"#,
+    )
+    .unwrap();
+    let r = run_in(
+        dir,
+        &elig_args(&["--prereq", "prereq.json", "--format", "json"]),
+    );
+    let v = r.json();
+    let m = v["results"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "elig.prior_education")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!m.contains("prereq.level"), "{m}");
+    assert!(
+        m.contains("前置学历层次不符合要求") && m.contains("毕业证书编号"),
+        "{m}"
+    );
+}
