@@ -551,9 +551,9 @@ fn edge_along(line: &[[f32; 3]], thresh: f32, run: usize, k: usize) -> Option<us
     };
     let mut count = 0;
     let mut y0 = None;
-    for i in i0..line.len() {
+    for (i, &p) in line.iter().enumerate().skip(i0) {
         // during a run, compare with the background before the run
-        if dist(line[i], bg_at(i - count)) > thresh {
+        if dist(p, bg_at(i - count)) > thresh {
             count += 1;
             if count == run {
                 y0 = Some(i + 1 - run);
