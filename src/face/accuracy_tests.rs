@@ -245,7 +245,9 @@ pub(crate) fn replace_background(
 
 /// Backgrounds that are not plain: white-to-grey gradients (vertical,
 /// horizontal, diagonal, radial) and shadows cast on a white wall.
-pub(crate) fn uneven_backgrounds() -> Vec<(&'static str, Box<dyn Fn(u32, u32) -> [f32; 3]>)> {
+type Background = Box<dyn Fn(u32, u32) -> [f32; 3]>;
+
+pub(crate) fn uneven_backgrounds() -> Vec<(&'static str, Background)> {
     let grey = |v: f32| [v, v, v];
     vec![
         (

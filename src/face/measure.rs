@@ -363,9 +363,8 @@ impl Ctx<'_> {
         let b = (x + 1).min(self.w - 1);
         let mut o = [0f32; 3];
         for xx in a..=b {
-            let p = self.px(xx, y);
-            for c in 0..3 {
-                o[c] += p[c];
+            for (o, v) in o.iter_mut().zip(self.px(xx, y)) {
+                *o += v;
             }
         }
         let n = (b - a + 1) as f32;
@@ -458,9 +457,8 @@ impl Ctx<'_> {
             .map(|x| {
                 let mut o = [0f32; 3];
                 for y in 0..rows {
-                    let p = self.px(x, y);
-                    for c in 0..3 {
-                        o[c] += p[c] / rows as f32;
+                    for (o, v) in o.iter_mut().zip(self.px(x, y)) {
+                        *o += v / rows as f32;
                     }
                 }
                 o
@@ -553,9 +551,9 @@ fn edge_along(line: &[[f32; 3]], thresh: f32, run: usize, k: usize) -> Option<us
     };
     let mut count = 0;
     let mut y0 = None;
-    for i in i0..line.len() {
+    for (i, &p) in line.iter().enumerate().skip(i0) {
         // during a run, compare with the background before the run
-        if dist(line[i], bg_at(i - count)) > thresh {
+        if dist(p, bg_at(i - count)) > thresh {
             count += 1;
             if count == run {
                 y0 = Some(i + 1 - run);

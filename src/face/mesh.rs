@@ -200,8 +200,8 @@ pub fn detect(rgb: &[u8], w: usize, h: usize) -> crate::Result<Vec<Detection>> {
                     &mut px,
                 );
                 let o = (j * DET_SIZE + i) * 3;
-                for c in 0..3 {
-                    e.buf[o + c] = px[c] * (2.0 / 255.0) - 1.0;
+                for (b, v) in e.buf[o..o + 3].iter_mut().zip(px) {
+                    *b = v * (2.0 / 255.0) - 1.0;
                 }
             }
         }
@@ -305,8 +305,8 @@ fn weighted_nms(mut dets: Vec<Detection>) -> Vec<Detection> {
             m.ymin = y1;
             m.width = x2 - x1;
             m.height = y2 - y1;
-            for i in 0..6 {
-                m.keypoints[i] = Point {
+            for (i, k) in m.keypoints.iter_mut().enumerate() {
+                *k = Point {
                     x: wavg(&|d| d.keypoints[i].x),
                     y: wavg(&|d| d.keypoints[i].y),
                 };
@@ -378,8 +378,8 @@ pub fn mesh(rgb: &[u8], w: usize, h: usize, roi: Roi) -> crate::Result<Mesh> {
                     &mut px,
                 );
                 let o = (j * MESH_SIZE + i) * 3;
-                for ch in 0..3 {
-                    e.buf[o + ch] = px[ch] * (1.0 / 255.0);
+                for (b, v) in e.buf[o..o + 3].iter_mut().zip(px) {
+                    *b = v * (1.0 / 255.0);
                 }
             }
         }
