@@ -175,6 +175,7 @@ fn header_word(k: &str, lang: Lang) -> String {
         "course_name" => "课程名称",
         "certificate" => "免考证书",
         "approved_date" => "审核日期",
+        "photo" => "照片",
         _ => k,
     };
     lang.pick(zh, k).to_string()
