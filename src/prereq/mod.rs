@@ -576,7 +576,7 @@ fn audit_candidate(
         Some(recs) => {
             let mut best: Option<(Checked, &PriorRec)> = None;
             for p in recs {
-                let checked = check_record(c, p, &ctx, inputs.eligibility.as_ref());
+                let checked = check_record(c, p, ctx, inputs.eligibility.as_ref());
                 let better = match &best {
                     None => true,
                     Some((b, _)) => rank(verdict_of(&checked.0)) < rank(verdict_of(&b.0)),

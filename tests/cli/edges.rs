@@ -47,10 +47,6 @@ fn run_in(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
 /// The example exports copied into `dir` (short relative names in messages).
 fn exports(dir: &Path) {
     for f in ["candidates.csv", "scores.csv", "plans.csv", "prior.csv"] {
