@@ -128,8 +128,10 @@ for (const [profile, lang] of [["national", "zh"], ["guangdong", "en"], ["id-att
       assert.equal(c.path, file);
       sameItem(web, c, path.basename(file));
       if (c.verdict === "fail") failed++;
-      // Messages are the library's own, in the language asked for.
-      if (lang === "zh") assert.deepEqual(web.findings.map((f) => f.message), c.findings.map((f) => f.message));
+      // Messages are the library's own, in the language asked for; their
+      // numbers are the measurements compared above (within the tolerance).
+      const words = (item) => item.findings.map((f) => f.message.replace(/\d+(\.\d+)?/g, "#"));
+      if (lang === "zh") assert.deepEqual(words(web), words(c));
     }
     // The fixtures hold both outcomes, so the comparison is not vacuous.
     assert.ok(failed > 0 && failed < FIXTURES.length, `${failed} of ${FIXTURES.length} failed`);
