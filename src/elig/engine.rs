@@ -366,23 +366,6 @@ pub(super) fn attempt_label(plans: &Plans, notes: &Notes, a: &Attempt) -> String
     }
 }
 
-/// The order of the conditions in a candidate's findings (eligibility.md).
-const CONDITION_ORDER: [&str; 13] = [
-    "elig.record",
-    "elig.required",
-    "elig.elective",
-    "elig.additional",
-    "elig.total_credits",
-    "elig.practice_match",
-    "elig.violation",
-    "elig.special",
-    "elig.already_graduated",
-    "elig.conduct",
-    "elig.prior_education",
-    "elig.deadline",
-    "elig.transfer_archive",
-];
-
 /// Audits one candidate: every condition of eligibility.md in turn
 /// (src/elig/conditions/), then the verdict.
 pub fn audit_one(ctx: &Ctx, cand: &Candidate) -> Item {
@@ -419,12 +402,13 @@ pub fn audit_one(ctx: &Ctx, cand: &Candidate) -> Item {
         findings.push(record::id_upgrade_late(cand, cutoff));
     }
 
-    // stable: findings of one condition keep the order they were found in
+    // in the order of elig::CODES (eligibility.md); stable: findings of one
+    // condition keep the order they were found in
     findings.sort_by_key(|x| {
-        CONDITION_ORDER
+        super::CODES
             .iter()
             .position(|o| *o == x.code)
-            .unwrap_or(CONDITION_ORDER.len())
+            .unwrap_or(super::CODES.len())
     });
     let verdict = if findings.iter().any(|x| x.severity == Severity::Error) {
         "ineligible"
