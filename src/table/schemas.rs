@@ -4,7 +4,8 @@
 
 use super::{Column, Kind, Schema};
 
-const fn col(
+/// One column of a schema (also used by the photo folder's shorter list).
+pub(crate) const fn col(
     key: &'static str,
     zh: &'static str,
     aliases: &'static [&'static str],

@@ -28,7 +28,8 @@ pub use names::{InvalidId, Junk};
 pub use phash::Signature;
 
 use crate::finding::{Finding, InputProblem, Item, Report, Severity};
-use crate::table::{self, Column, Kind, ReadOptions, Schema};
+use crate::table::schemas::col;
+use crate::table::{self, Kind, ReadOptions, Schema};
 use crate::text::norm;
 use crate::Result;
 
@@ -69,22 +70,6 @@ pub struct Listed {
     pub id_no: String,
     /// Row in the list (header = 1).
     pub row: usize,
-}
-
-const fn col(
-    key: &'static str,
-    zh: &'static str,
-    aliases: &'static [&'static str],
-    required: bool,
-    kind: Kind,
-) -> Column {
-    Column {
-        key,
-        zh,
-        aliases,
-        required,
-        kind,
-    }
 }
 
 /// The columns of the candidates table (data.md "candidates") a photo
