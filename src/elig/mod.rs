@@ -211,12 +211,13 @@ pub fn audit(inputs: &EligInputs, policy: &Policy, opts: &EligOptions) -> Result
 }
 
 pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Result<Report> {
-    let ep = &policy.eligibility;
-    ep.validate().map_err(|(key, message)| Error::Policy {
+    // A policy built in code rather than parsed is checked here too.
+    policy.validate().map_err(|(key, message)| Error::Policy {
         path: PathBuf::from(format!("<policy {}>", policy.name)),
         key,
         message,
     })?;
+    let ep = &policy.eligibility;
     if !policy.batch_months.is_empty() && !policy.batch_months.contains(&opts.batch.month) {
         return Err(Error::usage(
             format!(

@@ -276,8 +276,11 @@ mod tests {
     #[test]
     fn bad_values_rejected() {
         let t = "name='x'\ntitle_zh='x'\ntitle_en='y'\n[eligibility]\npass_mark=300\n";
-        let p = Policy::parse(t, std::path::Path::new("p.toml")).unwrap();
-        assert!(p.eligibility.validate().is_err());
+        // validated at load: the error names the key
+        assert!(matches!(
+            Policy::parse(t, std::path::Path::new("p.toml")),
+            Err(crate::Error::Policy { key, .. }) if key == "eligibility.pass_mark"
+        ));
         let t = "name='x'\ntitle_zh='x'\ntitle_en='y'\n[eligibility]\nbogus=1\n";
         assert!(Policy::parse(t, std::path::Path::new("p.toml")).is_err());
         let t = "name='x'\ntitle_zh='x'\ntitle_en='y'\n[[eligibility.cutoffs]]\nbatch_month=6\nbefore='02-30'\n";

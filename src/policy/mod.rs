@@ -85,9 +85,47 @@ impl Policy {
         Self::parse(&text, path)
     }
 
-    /// Parses policy text; errors name the file and the key.
+    /// Parses policy text and checks every value serde cannot; errors name
+    /// the file and the key path.
     pub fn parse(text: &str, path: &Path) -> Result<Policy> {
-        parse_toml(text, path)
+        let policy: Policy = parse_toml(text, path)?;
+        policy.validate().map_err(|(key, message)| Error::Policy {
+            path: path.to_path_buf(),
+            key,
+            message,
+        })?;
+        Ok(policy)
+    }
+
+    /// Checks the values a type cannot: months are months, no duplicates,
+    /// marks within 0..=100. Returns the key path and what is wrong.
+    pub fn validate(&self) -> std::result::Result<(), (String, String)> {
+        let mut seen = Vec::new();
+        for (i, m) in self.batch_months.iter().enumerate() {
+            if !(1..=12).contains(m) {
+                return Err((
+                    format!("batch_months[{i}]"),
+                    format!("{m} is not a month (1..=12)"),
+                ));
+            }
+            if seen.contains(m) {
+                return Err((
+                    format!("batch_months[{i}]"),
+                    format!("month {m} is listed twice"),
+                ));
+            }
+            seen.push(*m);
+        }
+        self.eligibility.validate()?;
+        for (i, b) in self.prereq.batches.iter().enumerate() {
+            if !(1..=12).contains(&b.month) {
+                return Err((
+                    format!("prereq.batches[{i}].month"),
+                    format!("{} is not a month (1..=12)", b.month),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -122,7 +160,9 @@ pub struct Batch {
 impl Batch {
     /// The first day of the batch month.
     pub fn first_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("valid batch")
+        // Total even for a batch built in code with a bad month (a parsed
+        // batch and a validated policy never have one).
+        NaiveDate::from_ymd_opt(self.year, self.month.clamp(1, 12), 1).unwrap_or(NaiveDate::MAX)
     }
 
     /// The batch a date falls in for a policy: the first batch month on or
@@ -186,8 +226,8 @@ pub struct MonthDay {
 impl MonthDay {
     pub fn in_year(self, year: i32) -> NaiveDate {
         NaiveDate::from_ymd_opt(year, self.month, self.day)
-            .or_else(|| NaiveDate::from_ymd_opt(year, self.month, 28))
-            .expect("validated month-day")
+            .or_else(|| NaiveDate::from_ymd_opt(year, self.month.clamp(1, 12), 28))
+            .unwrap_or(NaiveDate::MAX)
     }
 }
 
@@ -216,6 +256,40 @@ mod tests {
             let p = Policy::builtin(n).unwrap();
             assert_eq!(&p.name, n);
         }
+    }
+
+    #[test]
+    fn policy_months_validated_at_load() {
+        // Both reached Batch::first_day().expect(..) in eligibility (issue 19).
+        for (months, key) in [
+            ("[0, 6]", "batch_months[0]"),
+            ("[6, 13]", "batch_months[1]"),
+            ("[6, 6]", "batch_months[1]"),
+        ] {
+            let t = format!(
+                "name='x'\ntitle_zh='x'\ntitle_en='y'\nbatch_months = {months}\n[eligibility]\nviolation_delay_from = 'next_batch'\n"
+            );
+            match Policy::parse(&t, Path::new("p.toml")) {
+                Err(Error::Policy { key: k, path, .. }) => {
+                    assert_eq!(k, key, "{months}");
+                    assert_eq!(path, Path::new("p.toml"));
+                }
+                other => panic!("{months}: {other:?}"),
+            }
+        }
+        let t = "name='x'\ntitle_zh='x'\ntitle_en='y'\n[[prereq.batches]]\nmonth = 0\n";
+        assert!(matches!(
+            Policy::parse(t, Path::new("p.toml")),
+            Err(Error::Policy { key, .. }) if key == "prereq.batches[0].month"
+        ));
+        let odd = Batch {
+            year: 2022,
+            month: 13,
+        };
+        assert_eq!(
+            odd.first_day(),
+            NaiveDate::from_ymd_opt(2022, 12, 1).unwrap()
+        );
     }
 
     #[test]
