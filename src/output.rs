@@ -16,6 +16,38 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     f.commit()
 }
 
+/// How every temporary output file starts: `.zikao-tmp-<name>.<pid>.<n>`,
+/// next to the output `<name>`.
+pub const TMP_PREFIX: &str = ".zikao-tmp-";
+
+/// Removes the temporary files of `prefix` (one output name) left by a run
+/// that was killed: those whose process no longer exists. Only where the
+/// process table can be read (`/proc`); elsewhere they stay, clearly named.
+fn remove_stale(dir: &Path, prefix: &str) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(prefix)) else {
+            continue;
+        };
+        let Some((pid, n)) = rest.split_once('.') else {
+            continue;
+        };
+        if pid.parse::<u32>().is_err() || n.parse::<u32>().is_err() {
+            continue;
+        }
+        if !proc.join(pid).exists() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// An output file written through a temporary file next to it: it appears
 /// whole at [`AtomicFile::commit`], or not at all (dropping it uncommitted
 /// removes the temporary file). For outputs too big to build in memory.
@@ -42,9 +74,11 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".into());
+        let prefix = format!("{TMP_PREFIX}{name}.");
+        remove_stale(&dir, &prefix);
         let mut n = 0u32;
         loop {
-            let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+            let tmp = dir.join(format!("{prefix}{}.{n}", std::process::id()));
             match std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
@@ -231,6 +265,28 @@ mod tests {
             AtomicFile::create(&p, false),
             Err(Error::OutputExists { .. })
         ));
+    }
+
+    #[test]
+    fn stale_temp_files_of_killed_runs_are_removed() {
+        let d = tempfile::tempdir().unwrap();
+        // a run that no longer exists (no such pid), and one still running (us)
+        let dead = d.path().join(".zikao-tmp-out.json.4000000000.0");
+        let alive = d
+            .path()
+            .join(format!(".zikao-tmp-out.json.{}.7", std::process::id()));
+        let other = d.path().join(".zikao-tmp-other.json.4000000000.0");
+        for p in [&dead, &alive, &other] {
+            std::fs::write(p, b"partial").unwrap();
+        }
+        let p = d.path().join("out.json");
+        write_atomic(&p, b"whole", false).unwrap();
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists(), "stale temp file of a killed run kept");
+        }
+        assert!(alive.exists(), "a running process's temp file removed");
+        assert!(other.exists(), "another output's temp file touched");
+        assert_eq!(std::fs::read(&p).unwrap(), b"whole");
     }
 
     #[test]
