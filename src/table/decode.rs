@@ -188,6 +188,71 @@ pub(crate) fn decoded<R: Read>(
     }
 }
 
+/// The longest line a table may have. A real export's line is a few hundred
+/// bytes (Excel caps a cell at 32,767 characters); a longer one is a file
+/// that is not a table (a 2 GB line without a line break would otherwise be
+/// buffered whole).
+pub const MAX_LINE: usize = 16 << 20;
+
+/// Passes `inner` through, failing with a clear message (naming the line)
+/// as soon as a line grows past `max` bytes: memory stays bounded whatever
+/// the file holds.
+pub struct LineGuard<R> {
+    inner: R,
+    /// Lines before the reader's start (a chunk of a file read in parallel).
+    base: usize,
+    /// Complete lines read so far.
+    lines: usize,
+    /// Bytes since the last line break.
+    open: usize,
+    max: usize,
+}
+
+impl<R> LineGuard<R> {
+    pub fn new(inner: R, base: usize, max: usize) -> Self {
+        LineGuard {
+            inner,
+            base,
+            lines: 0,
+            open: 0,
+            max,
+        }
+    }
+
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+}
+
+/// The message of a line longer than `max` bytes (`line` is 1-based).
+pub fn line_too_long(line: usize, max: usize) -> String {
+    format!(
+        "line {line} is longer than {} MiB without a line break: not a table export (a table line is at most a few KB)",
+        max >> 20
+    )
+}
+
+impl<R: Read> Read for LineGuard<R> {
+    fn read(&mut self, dst: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(dst)?;
+        let got = &dst[..n];
+        match memchr::memrchr(b'\n', got) {
+            Some(i) => {
+                self.lines += memchr::memchr_iter(b'\n', got).count();
+                self.open = n - i - 1;
+            }
+            None => self.open += n,
+        }
+        if self.open > self.max {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                line_too_long(self.base + self.lines + 1, self.max),
+            ));
+        }
+        Ok(n)
+    }
+}
+
 /// Appends up to [`CHUNK`] bytes from `r` to `buf`; returns how many.
 fn read_more<R: Read>(r: &mut R, buf: &mut Vec<u8>) -> io::Result<usize> {
     let old = buf.len();

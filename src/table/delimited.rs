@@ -7,7 +7,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::cell::Raw;
-use super::decode::{decoded, Decoded};
+use super::decode::{decoded, line_too_long, Decoded, LineGuard, MAX_LINE};
 use super::{
     detect, lookup, missing_error, Header, ReadOptions, Row, Schema, Sink, TableMsg, HEADER_SCAN,
 };
@@ -21,9 +21,10 @@ fn blank(f: &[u8]) -> bool {
     f.iter().all(|b| b.is_ascii_whitespace())
 }
 
-type Rdr<R> = csv::Reader<Decoded<R>>;
+type Rdr<R> = csv::Reader<LineGuard<Decoded<R>>>;
 
 fn csv_reader<R: Read>(dec: Decoded<R>, delim: u8) -> Rdr<R> {
+    let dec = LineGuard::new(dec, 0, MAX_LINE);
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -48,14 +49,34 @@ fn next<R: Read>(
     rec: &mut csv::ByteRecord,
     base: usize,
 ) -> Result<bool> {
-    rdr.read_byte_record(rec).map_err(|e| {
+    let more = rdr.read_byte_record(rec).map_err(|e| {
         let at = e
             .position()
             .map(|p| format!(" at line {}", p.line() as usize + base))
             .unwrap_or_default();
-        Error::format(path, format!("cannot read the file{at}: {e}"))
-    })
+        match e.kind() {
+            // the line guard's message names the line itself
+            csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+                Error::format(path, io.to_string())
+            }
+            _ => Error::format(path, format!("cannot read the file{at}: {e}")),
+        }
+    })?;
+    if rec.len() > MAX_COLUMNS {
+        let line = rec.position().map_or(0, |p| p.line() as usize) + base;
+        return Err(Error::format(
+            path,
+            format!(
+                "line {line} has {} columns; a table has at most {MAX_COLUMNS} (Excel's limit)",
+                rec.len()
+            ),
+        ));
+    }
+    Ok(more)
 }
+
+/// The most columns a row may have: Excel's limit (XFD).
+pub const MAX_COLUMNS: usize = 16_384;
 
 /// Where the header is and how the file's columns map to the schema.
 #[derive(Clone)]
@@ -164,7 +185,7 @@ fn data_rows<R: Read>(
                 continue;
             }
         }
-        let dec = rdr.get_ref();
+        let dec = rdr.get_ref().get_ref();
         let enc = || (dec.encoding().map_or("UTF-8", |e| e.name()), !dec.forced());
         record(sink, &*rec, line, layout, &enc);
     }
@@ -346,8 +367,11 @@ fn plain_rows<R: Read>(
         } else {
             match memchr::memrchr(b'\n', &buf[have..filled]) {
                 Some(i) => have + i + 1,
-                // no line end yet: read more
+                // no line end yet: read more (a bounded amount)
                 None => {
+                    if filled > MAX_LINE {
+                        return Err(Error::format(path, line_too_long(line + 1, MAX_LINE)));
+                    }
                     have = filled;
                     continue;
                 }
@@ -543,7 +567,7 @@ where
         let mut rec = csv::ByteRecord::new();
         let layout = find_header(&mut sink, &mut rdr, &mut rec)?;
         let problems = std::mem::take(&mut sink.problems);
-        let dec = rdr.get_ref();
+        let dec = rdr.get_ref().get_ref();
         (
             layout,
             problems,

@@ -187,6 +187,7 @@ pub(crate) fn read(sink: &mut Sink<'_>, opts: &ReadOptions, kind: ExcelKind) -> 
     let name;
     match kind {
         ExcelKind::Xlsx => {
+            zip_check(path, kind)?;
             let mut wb: Xlsx<_> = open_workbook(path).map_err(|e| wb_error(path, e))?;
             name = sheet(path, &wb.sheet_names(), opts)?;
             let mut cells = wb
@@ -227,11 +228,13 @@ pub(crate) fn read(sink: &mut Sink<'_>, opts: &ReadOptions, kind: ExcelKind) -> 
                     range
                 }
                 ExcelKind::Xlsb => {
+                    zip_check(path, kind)?;
                     let mut wb: Xlsb<_> = open_workbook(path).map_err(|e| wb_error(path, e))?;
                     name = sheet(path, &wb.sheet_names(), opts)?;
                     wb.worksheet_range(&name).map_err(|e| wb_error(path, e))?
                 }
                 _ => {
+                    zip_check(path, kind)?;
                     let mut wb: Ods<_> = open_workbook(path).map_err(|e| wb_error(path, e))?;
                     name = sheet(path, &wb.sheet_names(), opts)?;
                     wb.worksheet_range(&name).map_err(|e| wb_error(path, e))?
@@ -250,6 +253,75 @@ pub(crate) fn read(sink: &mut Sink<'_>, opts: &ReadOptions, kind: ExcelKind) -> 
         }
     }
     feeder.finish(&name)
+}
+
+/// The most a part of a zipped workbook (`.xlsx`, `.xlsb`, `.ods`) may
+/// unpack to when calamine holds it in memory whole: the shared strings,
+/// styles, an `.ods` content or an `.xlsb`/`.ods` sheet. 256 MiB of shared
+/// strings is millions of distinct texts, far beyond a province's export.
+pub const ZIP_PART_MAX: u64 = 256 << 20;
+/// The most an `.xlsx` worksheet may unpack to (it is streamed cell by
+/// cell, so this bounds time rather than memory): a full 1,048,576-row
+/// sheet of a score export is under 1 GiB.
+pub const ZIP_SHEET_MAX: u64 = 2 << 30;
+/// The most parts a zipped workbook may have.
+const ZIP_PARTS_MAX: usize = 10_000;
+
+/// A zipped workbook is refused before calamine opens it when a part would
+/// unpack to more than calamine can hold (a "zip bomb": a small file whose
+/// shared strings unpack to gigabytes). Each part is unpacked once into
+/// nothing, counting the bytes and stopping at the limit, so a lying size
+/// in the zip directory does not matter. A file that is not a sound zip is
+/// left to calamine's own error.
+fn zip_check(path: &Path, kind: ExcelKind) -> Result<()> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return Ok(());
+    };
+    if zip.len() > ZIP_PARTS_MAX {
+        return Err(wb_error(
+            path,
+            format!(
+                "{} parts in the workbook (at most {ZIP_PARTS_MAX})",
+                zip.len()
+            ),
+        ));
+    }
+    for i in 0..zip.len() {
+        let Ok(mut part) = zip.by_index(i) else {
+            continue;
+        };
+        let streamed = kind == ExcelKind::Xlsx && part.name().starts_with("xl/worksheets/");
+        let max = if streamed {
+            ZIP_SHEET_MAX
+        } else {
+            ZIP_PART_MAX
+        };
+        let declared = part.size();
+        let unpacked = if declared > max {
+            declared
+        } else {
+            match std::io::copy(&mut (&mut part).take(max + 1), &mut std::io::sink()) {
+                Ok(n) => n,
+                // damaged data: calamine says so in its own words if it
+                // reads this part; the other parts are still checked
+                Err(_) => continue,
+            }
+        };
+        if unpacked > max {
+            return Err(wb_error(
+                path,
+                format!(
+                    "part `{}` unpacks to more than {} MiB (a zip bomb or not a real export; the file is {} KB)",
+                    part.name(),
+                    max >> 20,
+                    std::fs::metadata(path).map_or(0, |m| m.len() / 1024)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads the chosen sheet of an `.xls` workbook with calamine, after

@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 
 use serde::de::{self, SeqAccess, Visitor};
 use serde::Deserializer as _;
 use serde_json::Value;
 
 use super::cell::Raw;
-use super::decode::Decoded;
+use super::decode::{line_too_long, Decoded, MAX_LINE};
 use super::{detect, lookup, missing_error, Header, ReadOptions, Sink, TableMsg};
 use crate::finding::Severity;
 use crate::{Error, Result};
@@ -178,11 +178,17 @@ pub(crate) fn read_lines(sink: &mut Sink<'_>, opts: &ReadOptions) -> Result<()> 
     let mut seen = false;
     loop {
         buf.clear();
-        let n = reader
+        // at most MAX_LINE + 1 bytes: a line without end is refused, not
+        // buffered whole
+        let n = (&mut reader)
+            .take(MAX_LINE as u64 + 1)
             .read_until(b'\n', &mut buf)
             .map_err(|e| Error::io(path, e))?;
         if n == 0 {
             break;
+        }
+        if n > MAX_LINE {
+            return Err(Error::format(path, line_too_long(line + 1, MAX_LINE)));
         }
         line += 1;
         if blank(&buf) {
