@@ -918,7 +918,7 @@ fn check_input<T>(
         return Outcome::Skipped(p);
     }
     // A panic in a decoder or an analysis must not stop the batch: the file
-    // is reported as unreadable instead.
+    // gets a `photo.internal_error` finding instead.
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let res = check_file(path, profile, opts);
         let extra = map(&res);
@@ -931,24 +931,18 @@ fn check_input<T>(
     Outcome::Item(Box::new(item), extra)
 }
 
+/// The item of a file whose check panicked (a bug): `photo.internal_error`.
 fn unreadable_after_panic(path: &Path, e: Box<dyn std::any::Any + Send>) -> Item {
-    {
-        let what = e
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| e.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".into());
-        unreadable_item(
-            path,
-            vec![Finding::error(
-                "photo.unreadable",
-                PhotoMsg::Corrupt {
-                    detail: format!("internal error while checking: {what}"),
-                },
-            )],
-            None,
-        )
-    }
+    unreadable_item(
+        path,
+        vec![Finding::error(
+            "photo.internal_error",
+            PhotoMsg::InternalError {
+                detail: crate::error::panic_text(e.as_ref()),
+            },
+        )],
+        None,
+    )
 }
 
 /// Checks files and folders (folders recursively, entries sorted by path):

@@ -77,6 +77,7 @@ pub fn thumbnail_jpeg(img: &RgbImage, height: u32) -> Vec<u8> {
 fn code_label(code: &str, lang: Lang) -> &'static str {
     let (zh, en) = match code {
         "photo.unreadable" => ("无法读取", "unreadable"),
+        "photo.internal_error" => ("内部错误", "internal error"),
         "photo.format" => ("不是 JPEG", "not JPEG"),
         "photo.extension" => ("扩展名", "extension"),
         "photo.file_size" => ("文件大小", "file size"),

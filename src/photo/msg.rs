@@ -60,6 +60,10 @@ pub enum PhotoMsg {
     Corrupt {
         detail: String,
     },
+    /// A bug (a panic) while checking this file; the other files are checked.
+    InternalError {
+        detail: String,
+    },
     /// The file could not be read.
     ReadFailed {
         detail: String,
@@ -236,6 +240,13 @@ impl PhotoMsg {
                     format!("图像无法解码（{detail}）")
                 } else {
                     format!("the image cannot be decoded ({detail})")
+                }
+            }
+            InternalError { detail } => {
+                if zh {
+                    format!("检查此文件时发生内部错误（程序缺陷，请报告），其余文件照常检查：{detail}")
+                } else {
+                    format!("internal error while checking this file (a bug, please report it); the other files are checked: {detail}")
                 }
             }
             ReadFailed { detail } => {

@@ -426,7 +426,19 @@ pub fn verify(inputs: &PrereqInputs, policy: &Policy, opts: &PrereqOptions) -> R
                 true
             }
         };
-        let item = audit_candidate(c, records.map(Vec::as_slice), assumed, &ctx, inputs);
+        // a panic (a bug) becomes this candidate's `prereq.internal_error`
+        // finding; the other candidates are checked
+        let item = crate::error::isolated(
+            || audit_candidate(c, records.map(Vec::as_slice), assumed, &ctx, inputs),
+            |detail| {
+                let mut item = Item::new("rejected", false);
+                item.findings.push(Finding::error(
+                    "prereq.internal_error",
+                    PrereqMsg::InternalError { detail },
+                ));
+                item
+            },
+        );
         let mut keyed = Item::new(item.verdict, item.ok)
             .key("exam_no", c.exam_no.clone())
             .key("name", c.name.clone());

@@ -139,6 +139,8 @@ pub enum PrereqMsg {
     PriorWithoutCandidate { exam_no: String },
     /// Input: a candidate listed twice.
     DuplicateCandidate { exam_no: String },
+    /// A bug (a panic) while checking this candidate; the others are checked.
+    InternalError { detail: String },
 }
 
 fn proof_en(p: &str) -> &'static str {
@@ -529,6 +531,15 @@ impl PrereqMsg {
                     format!("准考证号 {exam_no} 重复，只采用第一行")
                 } else {
                     format!("exam number {exam_no} listed twice; the first row is used")
+                }
+            }
+            InternalError { detail } => {
+                if zh {
+                    format!(
+                        "核验此考生时发生内部错误（程序缺陷，请报告），其余考生照常核验：{detail}"
+                    )
+                } else {
+                    format!("internal error while checking this candidate (a bug, please report it); the other candidates are checked: {detail}")
                 }
             }
         }
