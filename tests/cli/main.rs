@@ -1,6 +1,7 @@
 //! Integration tests: the real `zikao` executable, run as a user would.
 
 mod edges;
+mod faults;
 mod folder;
 mod hardening;
 mod reliability;

@@ -33,7 +33,7 @@ fn fix_size_survives_exif_header_only_app1() {
     .unwrap();
     let out = d.path().join("out");
     let o = zikao()
-        .args(["photo", "fix-size", "--format", "json", "-o"])
+        .args(["photo", "fix-size", "--format", "json", "--out-dir"])
         .arg(&out)
         .arg(&inputs)
         .output()
@@ -60,4 +60,64 @@ fn fix_size_survives_exif_header_only_app1() {
     assert!(!codes.contains(&"fix.internal_error"), "{codes:?}");
     // the input is never modified
     assert_eq!(std::fs::read(inputs.join("a_crash.jpg")).unwrap(), original);
+}
+
+/// `batch_months = [0, 6]` (or `[6, 13]`) with `violation_delay_from =
+/// "next_batch"` reached `Batch::first_day().expect(..)` and ended
+/// `eligibility` with exit 101. A policy is now validated at load: exit 2,
+/// and the error names the file and the key.
+#[test]
+fn policy_with_impossible_batch_month_is_refused_at_load() {
+    let d = tempfile::tempdir().unwrap();
+    let ex = root().join("examples/exports");
+    for (months, key) in [
+        ("[0, 6]", "batch_months[0]"),
+        ("[6, 13]", "batch_months[1]"),
+    ] {
+        let policy = d.path().join("bad-policy.toml");
+        let mut text = zikao()
+            .args(["policy", "show", "national"])
+            .output()
+            .unwrap()
+            .stdout;
+        let mut s = String::from_utf8(std::mem::take(&mut text)).unwrap();
+        s = s.replace(
+            "batch_months = [6, 12]",
+            &format!("batch_months = {months}"),
+        );
+        assert!(
+            s.contains(&format!("batch_months = {months}")),
+            "policy show changed"
+        );
+        s = s.replace(
+            "violation_delay_from = \"violation_date\"",
+            "violation_delay_from = \"next_batch\"",
+        );
+        std::fs::write(&policy, s).unwrap();
+        let o = zikao()
+            .args([
+                "eligibility",
+                "--batch",
+                "2022-06",
+                "--lang",
+                "en",
+                "--policy-file",
+            ])
+            .arg(&policy)
+            .arg("--candidates")
+            .arg(ex.join("candidates.csv"))
+            .arg("--scores")
+            .arg(ex.join("scores.csv"))
+            .arg("--plans")
+            .arg(ex.join("plans.csv"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{months}: {err}");
+        assert!(
+            err.contains(key) && err.contains("bad-policy.toml"),
+            "{months}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
 }
