@@ -20,6 +20,7 @@ run photo-table photo check examples/photos
 run photo-en-json photo check examples/photos --lang en --format json
 run photo-csv photo check examples/photos --format csv
 run photo-html photo check examples/photos --format html -o "$out/photo-report.html" --annotate "$out/annotated"
+run fix-size photo fix-size examples/phone/phone_photo.jpg --out-dir "$out/fixed" -o "$out/fix-size.json"
 run prereq-json prereq verify --candidates $ex/candidates.csv --prior $ex/prior.csv "${pol[@]}" --format json -o "$out/prereq.json"
 run prereq-table prereq verify --candidates $ex/candidates.csv --prior $ex/prior.csv "${pol[@]}"
 for f in table json csv; do

@@ -20,7 +20,7 @@ const AFTER_HELP: &str = "\
 Examples / 示例:
   zikao photo check examples/photos                      check a folder of photos / 检查照片文件夹
   zikao photo check --format html -o report.html DIR     one HTML report for a batch / 生成 HTML 报告
-  zikao photo fix-size my_photo.jpg -o fixed/            make a compliant photo / 生成合规照片
+  zikao photo fix-size my_photo.jpg --out-dir fixed/     make a compliant photo / 生成合规照片
   zikao eligibility --candidates examples/exports/candidates.csv \\
       --scores examples/exports/scores.csv --plans examples/exports/plans.csv \\
       --policy guangdong --batch 2022-06 --as-of 2022-06-20

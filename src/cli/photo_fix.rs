@@ -12,9 +12,9 @@ use super::Common;
 
 const HELP: &str = "\
 Examples / 示例:
-  zikao photo fix-size IMG_2041.jpg -o fixed/             a phone photo → fixed/IMG_2041.jpg
-  zikao photo fix-size photos/ -o fixed/ --lang en        a folder / 整个文件夹
-  zikao photo fix-size photos/ -o fixed/ --format json    what was done, for scripts
+  zikao photo fix-size IMG_2041.jpg --out-dir fixed/              a phone photo → fixed/IMG_2041.jpg
+  zikao photo fix-size photos/ --out-dir fixed/ --lang en          a folder / 整个文件夹
+  zikao photo fix-size photos/ --out-dir fixed/ -o report.json     the report, for scripts / 报告
 
 Crop and scale only: the result is 480x640, 300 dpi, 24-bit, JPEG quality >= 60, 20-40 KB, with
 head top, eyes, face width and centring inside their ranges, EXIF orientation applied and all
@@ -30,7 +30,8 @@ pub struct Args {
     /// 照片文件或文件夹 / photo files or folders (recursive)
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// 输出文件夹 / output folder (files are named <original stem>.jpg)
+    /// 合规照片的输出文件夹（必需；文件名为 <原文件名>.jpg，子文件夹保留）/ folder for the fixed
+    /// photos (required; files are named <original stem>.jpg). -o FILE is the report
     #[arg(long = "out-dir", value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
     /// 照片标准 / photo profile: national, guangdong
@@ -52,20 +53,25 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<u8> {
-    // `-o DIR` is the output folder here (the report goes to stdout); the
-    // report can be saved with --format json > report.json.
-    let out_dir = match (&a.out_dir, &a.common.output) {
-        (Some(d), _) => d.clone(),
-        (None, Some(d)) => d.clone(),
-        (None, None) => anyhow::bail!(
-            "give the output folder with -o DIR / 请用 -o DIR 指定输出文件夹（原图不会被修改）"
-        ),
+    // -o is the report, as in every command; the photos go to --out-dir
+    let Some(out_dir) = a.out_dir.clone() else {
+        return Err(missing_out_dir(a.common.output.as_deref()).into());
     };
     if !(1.0..=4.0).contains(&a.max_upscale) {
-        anyhow::bail!(
-            "--max-upscale must be between 1.0 and 4.0 / --max-upscale 应在 1.0 到 4.0 之间"
-        );
+        return Err(zikao::Error::usage(
+            "--max-upscale 应在 1.0 到 4.0 之间",
+            "--max-upscale must be between 1.0 and 4.0",
+        )
+        .into());
     }
+    if a.common.output.as_deref() == Some(out_dir.as_path()) {
+        return Err(zikao::Error::usage(
+            "-o（报告文件）与 --out-dir（照片文件夹）不能是同一路径",
+            "-o (the report file) and --out-dir (the photo folder) cannot be the same path",
+        )
+        .into());
+    }
+    a.common.check_output()?;
     let profile = load_profile(&a.profile, &a.profile_file)?;
     let opts = FixOptions {
         force: a.common.force,
@@ -80,10 +86,27 @@ pub fn run(a: Args) -> Result<u8> {
     };
     let report = fix::fix_paths(&a.paths, &out_dir, &profile, &opts, &progress)?;
     pb.finish_and_clear();
-    // the report always goes to stdout: -o named the folder
-    let mut common = a.common.clone();
-    if a.out_dir.is_none() {
-        common.output = None;
+    a.common
+        .emit(&report, &[Format::Table, Format::Json, Format::Csv])
+}
+
+/// The error for a run without `--out-dir`. An `-o` that looks like a
+/// folder (the usage before `-o` became the report) gets the exact fix.
+fn missing_out_dir(o: Option<&std::path::Path>) -> zikao::Error {
+    let looks_like_dir = o.is_some_and(|p| {
+        p.is_dir() || p.to_string_lossy().ends_with(['/', '\\']) || p.extension().is_none()
+    });
+    match o {
+        Some(p) if looks_like_dir => {
+            let p = p.display();
+            zikao::Error::usage(
+                format!("照片输出文件夹请用 --out-dir 指定（-o 是报告文件）：zikao photo fix-size … --out-dir {p}"),
+                format!("give the folder for the fixed photos with --out-dir (-o is the report file): zikao photo fix-size … --out-dir {p}"),
+            )
+        }
+        _ => zikao::Error::usage(
+            "请用 --out-dir DIR 指定合规照片的输出文件夹（原图不会被修改；-o FILE 是报告文件）",
+            "give the folder for the fixed photos with --out-dir DIR (the originals are never modified; -o FILE is the report file)",
+        ),
     }
-    common.emit(&report, &[Format::Table, Format::Json, Format::Csv])
 }

@@ -401,7 +401,7 @@ fn fix_size_writes_only_compliant_photos() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("fixed");
     let o = zikao()
-        .args(["photo", "fix-size", "--format", "json", "-o"])
+        .args(["photo", "fix-size", "--format", "json", "--out-dir"])
         .arg(&out)
         .arg(root().join("examples/photos"))
         .assert()

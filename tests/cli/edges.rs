@@ -733,3 +733,81 @@ fn item12_prior_education_reasons_instead_of_codes() {
         "{m}"
     );
 }
+
+/// Item 1: `-o FILE` is fix-size's report (format from its extension) and
+/// `--out-dir DIR` the photo folder; an `-o` that names a folder, as
+/// before, is an exit-2 error that gives the corrected command; a missing
+/// input leaves no folder behind; the README's example phone photo is
+/// made compliant.
+#[test]
+fn fix_size_o_is_the_report_and_out_dir_the_folder() {
+    let d = tempfile::tempdir().unwrap();
+    let phone = root().join("examples/phone/phone_photo.jpg");
+    let phone = phone.to_str().unwrap();
+    let r = run_in(
+        d.path(),
+        &[
+            "photo",
+            "fix-size",
+            phone,
+            "--out-dir",
+            "fixed",
+            "-o",
+            "report.json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(d.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["command"], "photo fix-size");
+    assert_eq!(report["results"][0]["verdict"], "fixed", "{report}");
+    assert!(d.path().join("fixed/phone_photo.jpg").is_file());
+    assert!(
+        r.stdout.trim().is_empty(),
+        "report also on stdout: {}",
+        r.stdout
+    );
+    // the fixed photo passes photo check
+    let c = run_in(
+        d.path(),
+        &[
+            "photo",
+            "check",
+            "fixed/phone_photo.jpg",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(c.code, 0, "{}", c.stdout);
+
+    // the old usage: -o names a folder
+    let r = run_in(d.path(), &["photo", "fix-size", phone, "-o", "out/"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--out-dir out/"), "{}", r.stderr);
+    assert!(!d.path().join("out").exists());
+    let r = run_in(d.path(), &["photo", "fix-size", phone, "--lang", "en"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--out-dir DIR"), "{}", r.stderr);
+
+    // a missing input: exit 2 and no empty folder
+    let r = run_in(
+        d.path(),
+        &["photo", "fix-size", "no-such.jpg", "--out-dir", "made"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!d.path().join("made").exists(), "empty output folder left");
+    // nothing could be fixed: the folder the run made is removed again
+    let coffee = root().join("tests/fixtures/photos/coffee.png");
+    let r = run_in(
+        d.path(),
+        &[
+            "photo",
+            "fix-size",
+            coffee.to_str().unwrap(),
+            "--out-dir",
+            "made",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!d.path().join("made").exists(), "empty output folder left");
+}

@@ -186,7 +186,7 @@ test("a phone-sized photo is fixed, and the CLI passes the result", async () => 
 
   // The CLI's fix-size makes the same decision with the same findings.
   const outDir = path.join(dir, "out");
-  const cf = cli(["photo", "fix-size", "--format", "json", "-o", outDir, input]).results[0];
+  const cf = cli(["photo", "fix-size", "--format", "json", "--out-dir", outDir, input]).results[0];
   assert.equal(cf.verdict, r.report.verdict);
   assert.deepEqual(r.report.findings.map((f) => f.code), cf.findings.map((f) => f.code));
   // Not byte for byte: a sub-pixel difference of the mesh (see sameValue)
@@ -205,7 +205,7 @@ test("a photo that cannot be fixed is refused with the reason", async () => {
   assert.equal(r.report.verdict, "refused");
   assert.ok(r.report.findings.some((f) => f.severity === "error"));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zikao-web-refuse-"));
-  const cf = cli(["photo", "fix-size", "--format", "json", "-o", dir, file]).results[0];
+  const cf = cli(["photo", "fix-size", "--format", "json", "--out-dir", dir, file]).results[0];
   assert.deepEqual(r.report.findings.map((f) => f.code), cf.findings.map((f) => f.code));
 });
 

@@ -606,7 +606,21 @@ pub fn fix_paths(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report> {
     let target = &Target::from_profile(profile)?;
+    // every input exists before the output folder is made (a typo must
+    // not leave an empty folder behind)
+    for p in paths {
+        std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+    }
+    let created = !out_dir.exists();
     std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
+    // a folder that cannot be written to is one clear error (exit 2)
+    // before any work, not one failure per photo
+    if let Err(e) = probe_writable(out_dir) {
+        if created {
+            let _ = std::fs::remove_dir(out_dir);
+        }
+        return Err(Error::io(out_dir, e));
+    }
     let out_canon = out_dir.canonicalize().map_err(|e| Error::io(out_dir, e))?;
     let (inputs, skipped) = collect(paths, Some(&out_canon))?;
     let total = inputs.len();
@@ -650,6 +664,11 @@ pub fn fix_paths(
             report.input_errors.push(p);
         }
     }
+    if written == 0 && created {
+        // nothing written: no empty folder left behind (fails, harmlessly,
+        // when something else was put there meanwhile)
+        let _ = std::fs::remove_dir(out_dir);
+    }
     report.summary_extra.push(("written", json!(written)));
     report
         .summary_extra
@@ -658,6 +677,20 @@ pub fn fix_paths(
         .summary_extra
         .push(("profile", json!(target.name.clone())));
     Ok(report)
+}
+
+/// Creates and removes a temporary file in `dir`.
+fn probe_writable(dir: &Path) -> std::io::Result<()> {
+    let probe = dir.join(format!(
+        "{}probe.{}.0",
+        crate::output::TMP_PREFIX,
+        std::process::id()
+    ));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
+    std::fs::remove_file(&probe)
 }
 
 fn refused(input: &Path, findings: Vec<Finding>, extra: Vec<(&'static str, Value)>) -> Item {
