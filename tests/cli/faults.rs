@@ -52,6 +52,8 @@ struct Measured {
 
 /// Runs `cmd` to the end (or kills it after `kill_after`) and measures
 /// the peak memory of exactly that process.
+// reaped with wait4 (which gives the rusage), not Child::wait
+#[allow(clippy::zombie_processes)]
 fn run(mut cmd: Command, kill_after: Option<Duration>) -> Measured {
     cmd.env_remove("ZIKAO_LANG")
         .stdin(Stdio::null())
