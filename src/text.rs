@@ -109,8 +109,56 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// `n` with thousands separators: 806954 → "806,954".
+pub fn thousands(n: u64) -> String {
+    let d = n.to_string();
+    let mut out = String::with_capacity(d.len() + d.len() / 3);
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A file size as people read it, with the exact count: "788 KB (806,954
+/// 字节)" / "788 KB (806,954 bytes)"; KB = 1,024 bytes (as the national
+/// standard's 20-40 KB is read, docs/photo.md), one decimal under 100 KB.
+pub fn file_size(bytes: u64, lang: crate::Lang) -> String {
+    let unit = lang.pick("字节", "bytes");
+    if bytes < 1024 {
+        return format!("{} {unit}", thousands(bytes));
+    }
+    let kb = bytes as f64 / 1024.0;
+    let kb = if kb < 100.0 {
+        let r = (kb * 10.0).round() / 10.0;
+        if r.fract() == 0.0 {
+            format!("{r:.0}")
+        } else {
+            format!("{r:.1}")
+        }
+    } else {
+        format!("{:.0}", kb.round())
+    };
+    format!("{kb} KB ({} {unit})", thousands(bytes))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sizes_read_in_kb_with_the_byte_count() {
+        use super::{file_size, thousands};
+        use crate::Lang;
+        assert_eq!(thousands(806_954), "806,954");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(file_size(806_954, Lang::Zh), "788 KB (806,954 字节)");
+        assert_eq!(file_size(40_960, Lang::En), "40 KB (40,960 bytes)");
+        assert_eq!(file_size(20_100, Lang::En), "19.6 KB (20,100 bytes)");
+        assert_eq!(file_size(512, Lang::Zh), "512 字节");
+    }
+
     use super::*;
 
     #[test]

@@ -195,7 +195,17 @@ impl Common {
             let bytes = render::render(report, self.format, lang, !self.no_bom)?;
             self.write(&bytes)?;
         }
+        self.announce(report);
         Ok(report.exit_code() as u8)
+    }
+
+    /// After a report went to `-o FILE`: one line on stderr saying what is
+    /// in it and where ("120 项：98 通过，22 不通过 → report.html"), unless
+    /// --quiet. Nothing when the report went to stdout.
+    pub fn announce(&self, report: &Report) {
+        if let (Some(p), false) = (&self.output, self.quiet) {
+            eprintln!("{}", render::summary_line(report, self.lang(), p));
+        }
     }
 
     /// Streams output to the output file (atomically: it appears only when

@@ -222,6 +222,7 @@ pub fn run(a: Args) -> Result<u8> {
                 .map(|v| (v.thumb.clone(), v.annotated.clone()))
         });
         c.write(page.as_bytes())?;
+        c.announce(&report);
         return Ok((report.exit_code() as u8).max(unreadable));
     }
     let code = c.emit(

@@ -31,8 +31,29 @@ fn scalar(v: &Value) -> String {
     }
 }
 
-fn verdict_word(v: &str, lang: Lang) -> String {
-    let zh = match v {
+/// The one line printed on stderr when a report went to a file:
+/// "120 项：98 通过，22 不通过 → report.html".
+pub fn summary_line(report: &Report, lang: Lang, path: &std::path::Path) -> String {
+    let (verdicts, _) = report.counts();
+    let total: usize = verdicts.values().sum();
+    let parts: Vec<String> = verdicts
+        .iter()
+        .map(|(v, n)| match lang {
+            Lang::Zh => format!("{n} {}", verdict_zh(v)),
+            Lang::En => format!("{n} {v}"),
+        })
+        .collect();
+    match lang {
+        Lang::Zh => format!("{total} 项：{} → {}", parts.join("，"), path.display()),
+        Lang::En => {
+            let items = if total == 1 { "item" } else { "items" };
+            format!("{total} {items}: {} → {}", parts.join(", "), path.display())
+        }
+    }
+}
+
+fn verdict_zh(v: &str) -> &str {
+    match v {
         "pass" => "通过",
         "fail" => "不通过",
         "eligible" => "可以毕业",
@@ -48,7 +69,11 @@ fn verdict_word(v: &str, lang: Lang) -> String {
         "not_listed" => "未列入",
         "error" => "错误",
         _ => v,
-    };
+    }
+}
+
+fn verdict_word(v: &str, lang: Lang) -> String {
+    let zh = verdict_zh(v);
     match lang {
         Lang::Zh if zh != v => format!("{zh} ({v})"),
         _ => v.to_string(),

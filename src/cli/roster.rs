@@ -244,10 +244,12 @@ fn emit(roster: &Roster, common: &Common) -> Result<u8> {
     match common.format {
         Format::Xlsx => {
             common.write(&roster.to_xlsx(lang)?)?;
+            common.announce(&report);
             Ok(report.exit_code() as u8)
         }
         Format::Html => {
             common.write(roster.to_html(lang).as_bytes())?;
+            common.announce(&report);
             Ok(report.exit_code() as u8)
         }
         _ => common.emit(&report, FORMATS),

@@ -212,6 +212,11 @@ pub fn check_bytes_with(
         for (k, v) in px.measurements {
             b.m.insert(k, v);
         }
+        if let Some(fa) = &face_result {
+            if fixable(&b.findings, fa, img, profile) {
+                b.push(Finding::info("photo.fixable", PhotoMsg::Fixable));
+            }
+        }
     }
 
     let ok = !b.findings.iter().any(|f| f.severity == Severity::Error);
@@ -224,6 +229,23 @@ pub fn check_bytes_with(
         image: decoded,
         face: face_result,
     }
+}
+
+/// A failing photo whose every error fix-size repairs, and whose face
+/// fix-size can crop into the frame (`photo.fixable`, information).
+fn fixable(
+    findings: &[Finding],
+    fa: &crate::face::FaceAnalysis,
+    img: &RgbImage,
+    profile: &PhotoProfile,
+) -> bool {
+    let mut errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .peekable();
+    errors.peek().is_some()
+        && errors.all(|f| super::fix::FIXABLE.contains(&f.code))
+        && super::fix::could_fix(fa, img.width(), img.height(), profile)
 }
 
 fn allowed_formats(p: &PhotoProfile) -> String {
@@ -1302,9 +1324,10 @@ mod tests {
             );
             let item = check_bytes(Path::new("a.jpg"), &j, &national()).item;
             let all: BTreeSet<&str> = item.findings.iter().map(|f| f.code).collect();
+            // and fix-size can repair both (photo.fixable, information)
             assert_eq!(
                 all,
-                set(&["photo.orientation", "photo.dimensions"]),
+                set(&["photo.orientation", "photo.dimensions", "photo.fixable"]),
                 "tag {tag}: {:?}",
                 item.findings
             );

@@ -78,6 +78,7 @@ fn code_label(code: &str, lang: Lang) -> &'static str {
     let (zh, en) = match code {
         "photo.unreadable" => ("无法读取", "unreadable"),
         "photo.internal_error" => ("内部错误", "internal error"),
+        "photo.fixable" => ("可自动修正", "fixable"),
         "photo.format" => ("不是 JPEG", "not JPEG"),
         "photo.extension" => ("扩展名", "extension"),
         "photo.file_size" => ("文件大小", "file size"),

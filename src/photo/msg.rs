@@ -1,4 +1,5 @@
 use crate::msg::Lang;
+use crate::text::file_size;
 
 /// Why a photo's colour depth is not 24-bit RGB.
 #[derive(Clone, Debug, PartialEq)]
@@ -149,6 +150,8 @@ pub enum PhotoMsg {
     },
     /// The face geometry was not measured: the face check was switched off.
     GeometrySwitchedOff,
+    /// Every error of this photo is one that fix-size repairs.
+    Fixable,
     FaceCount {
         count: usize,
     },
@@ -294,23 +297,19 @@ impl PhotoMsg {
                 }
             }
             FileTooSmall { bytes, min } => {
+                let (b, m) = (file_size(*bytes, lang), file_size(*min, lang));
                 if zh {
-                    format!(
-                        "文件大小 {bytes} 字节，小于下限 {min} 字节（{}KB）",
-                        min / 1024
-                    )
+                    format!("文件大小 {b}，小于下限 {m}")
                 } else {
-                    format!(
-                        "file size {bytes} bytes is below the minimum of {min} bytes ({} KB)",
-                        min / 1024
-                    )
+                    format!("file size {b} is below the minimum of {m}")
                 }
             }
             FileTooLarge { bytes, max } => {
+                let (b, m) = (file_size(*bytes, lang), file_size(*max, lang));
                 if zh {
-                    format!("文件大小 {bytes} 字节，超过上限 {max} 字节")
+                    format!("文件大小 {b}，超过上限 {m}")
                 } else {
-                    format!("file size {bytes} bytes is above the maximum of {max} bytes")
+                    format!("file size {b} is above the maximum of {m}")
                 }
             }
             DimensionsExact {
@@ -437,6 +436,12 @@ impl PhotoMsg {
                     format!("face geometry (face count, head top, eyes, face width, centring) was not measured: {reason_en}")
                 }
             }
+            Fixable => lang
+                .pick(
+                    "以上问题可以自动修正（只裁剪、缩放和重新压缩，不改动人像）：运行 zikao photo fix-size 照片文件 --out-dir 输出文件夹；网页版请点“生成合格照片并下载”",
+                    "these problems can be fixed automatically (crop, scale and re-encode only; the person is not altered): run zikao photo fix-size PHOTO --out-dir FOLDER; on the web page, press “make a compliant photo”",
+                )
+                .into(),
             GeometrySwitchedOff => lang
                 .pick(
                     "人像几何（人脸数、头顶、眼睛、脸宽、居中）未测量：人脸检查已关闭",

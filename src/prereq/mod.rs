@@ -290,8 +290,22 @@ fn check_record(
     elig: Option<&EligibilityResult>,
 ) -> Checked {
     let mut fs = Vec::new();
-    // The fresh-graduate grace, while it runs.
-    let pending_until = ctx.dates.late_diploma_by.filter(|l| ctx.as_of <= *l);
+    // The fresh-graduate grace, while it runs, and only for a record that
+    // can be a fresh graduate's: no graduation date yet, or one in the
+    // grace day's year (a 2012 graduate is not 应届 in 2022).
+    let year_of = |d: checks::DateVal| match d {
+        checks::DateVal::Day(d) => chrono::Datelike::year(&d),
+        checks::DateVal::Month(y, _) => y,
+    };
+    let graduated = p.graduated_on.as_deref().and_then(checks::DateVal::parse);
+    let pending_until = ctx
+        .dates
+        .late_diploma_by
+        .filter(|l| ctx.as_of <= *l)
+        .filter(|l| match graduated {
+            Some(g) => year_of(g) >= chrono::Datelike::year(l),
+            None => true,
+        });
 
     let (mut pf, proof, online) =
         checks::check_proof_code(p.proof.as_deref(), p.proof_code.as_deref(), pending_until);

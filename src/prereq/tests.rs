@@ -346,6 +346,25 @@ fn guangdong_registration_and_fresh_graduates() {
     assert_eq!(it.verdict, "review");
     let it = run(None, None, "2022-07-06");
     assert!(has(&it, "prereq.cutoff", Severity::Error));
+    // a 2012 graduate is not a fresh graduate: no grace for a missing
+    // certificate number, even while the grace runs (issue 17 item 12)
+    let it = run(Some("2012-07-01"), None, "2022-06-20");
+    let f = it
+        .findings
+        .iter()
+        .find(|f| f.code == "prereq.certificate_no")
+        .unwrap_or_else(|| panic!("{:?}", codes(&it)));
+    let zh = f.message.render(crate::Lang::Zh);
+    assert!(!zh.contains("应届"), "{zh}");
+    assert_eq!(zh, "未填写前置学历证书编号");
+    // a graduate of this year still gets the grace
+    let it = run(Some("2022-05-20"), None, "2022-06-20");
+    let f = it
+        .findings
+        .iter()
+        .find(|f| f.code == "prereq.certificate_no")
+        .unwrap_or_else(|| panic!("{:?}", codes(&it)));
+    assert!(f.message.render(crate::Lang::Zh).contains("应届"));
     // December batch: December 1, no grace
     let mut p = prior("G1");
     p.graduated_on = Some("2022-12-02".into());

@@ -762,6 +762,12 @@ fn fix_size_o_is_the_report_and_out_dir_the_folder() {
     assert_eq!(report["command"], "photo fix-size");
     assert_eq!(report["results"][0]["verdict"], "fixed", "{report}");
     assert!(d.path().join("fixed/phone_photo.jpg").is_file());
+    // item 17: one line on stderr says what the report holds and where
+    assert!(
+        r.stderr.contains("1 项：1 已修正 → report.json"),
+        "{}",
+        r.stderr
+    );
     assert!(
         r.stdout.trim().is_empty(),
         "report also on stdout: {}",
@@ -779,6 +785,24 @@ fn fix_size_o_is_the_report_and_out_dir_the_folder() {
         ],
     );
     assert_eq!(c.code, 0, "{}", c.stdout);
+    // 20-40 KB under both readings of KB (item 14)
+    let n = std::fs::metadata(d.path().join("fixed/phone_photo.jpg"))
+        .unwrap()
+        .len();
+    assert!((20_480..=40_000).contains(&n), "{n} bytes");
+    // again: the photo exists: exit 2 before any work (item 7), unchanged
+    let r = run_in(
+        d.path(),
+        &["photo", "fix-size", phone, "--out-dir", "fixed"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("phone_photo.jpg"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::metadata(d.path().join("fixed/phone_photo.jpg"))
+            .unwrap()
+            .len(),
+        n
+    );
 
     // the old usage: -o names a folder
     let r = run_in(d.path(), &["photo", "fix-size", phone, "-o", "out/"]);

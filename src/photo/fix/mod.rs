@@ -211,7 +211,9 @@ pub fn fix_for(
         if input.pass && photo.exif_orientation == 1 {
             if let Some(stripped) = encode::strip_metadata(bytes) {
                 let again = target::check(&stripped, target);
-                if again.pass {
+                let aimed = (target.aim_min_bytes..=target.aim_max_bytes)
+                    .contains(&(stripped.len() as u64));
+                if again.pass && aimed {
                     let mut findings = info;
                     findings.push(Finding::info("fix.kept", FixMsg::Kept));
                     if !metadata.is_empty() {
@@ -405,39 +407,53 @@ fn encode_and_check(
     img: &image::RgbImage,
     target: &Target,
 ) -> std::result::Result<Encoded, Refusal> {
-    let e = encode::search_quality(
-        img.as_raw(),
-        img.width(),
-        img.height(),
-        target.dpi,
-        target.min_quality,
-        target.min_bytes,
-        target.max_bytes,
-    )
-    .map_err(|e| match e {
-        SizeError::TooBig {
-            quality,
-            bytes,
+    let search = |min, max| {
+        encode::search_quality(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            target.dpi,
+            target.min_quality,
+            min,
             max,
-        } => Refusal::one(
-            "fix.too_big",
-            FixMsg::TooBig {
+        )
+    };
+    // inside 20-40 KB under both readings of KB; else, when only the
+    // profile's own window can be met, that, with a warning
+    let mut outside_aim = false;
+    let e = search(target.aim_min_bytes, target.aim_max_bytes)
+        .or_else(|first| {
+            if (target.aim_min_bytes, target.aim_max_bytes) == (target.min_bytes, target.max_bytes)
+            {
+                return Err(first);
+            }
+            outside_aim = true;
+            search(target.min_bytes, target.max_bytes)
+        })
+        .map_err(|e| match e {
+            SizeError::TooBig {
                 quality,
                 bytes,
                 max,
-            },
-        )
-        .measured(json!(bytes))
-        .expected(json!({"max": max})),
-        SizeError::TooSmall { bytes, min } => {
-            Refusal::one("fix.too_small", FixMsg::TooSmall { bytes, min })
-                .measured(json!(bytes))
-                .expected(json!({"min": min}))
-        }
-        SizeError::Encoder(reason) => {
-            Refusal::one("photo.unreadable", FixMsg::Unreadable { reason })
-        }
-    })?;
+            } => Refusal::one(
+                "fix.too_big",
+                FixMsg::TooBig {
+                    quality,
+                    bytes,
+                    max,
+                },
+            )
+            .measured(json!(bytes))
+            .expected(json!({"max": max})),
+            SizeError::TooSmall { bytes, min } => {
+                Refusal::one("fix.too_small", FixMsg::TooSmall { bytes, min })
+                    .measured(json!(bytes))
+                    .expected(json!({"min": min}))
+            }
+            SizeError::Encoder(reason) => {
+                Refusal::one("photo.unreadable", FixMsg::Unreadable { reason })
+            }
+        })?;
     let checked = target::check(&e.bytes, target);
     if !checked.pass {
         let codes: Vec<&str> = checked
@@ -467,6 +483,20 @@ fn encode_and_check(
         },
     )
     .measured(json!({"quality": e.quality, "bytes": e.bytes.len()}))];
+    if outside_aim {
+        findings.push(
+            Finding::warning(
+                "fix.size_window",
+                FixMsg::SizeWindow {
+                    bytes: e.bytes.len() as u64,
+                    min: target.aim_min_bytes,
+                    max: target.aim_max_bytes,
+                },
+            )
+            .measured(json!(e.bytes.len()))
+            .expected(json!({"min": target.aim_min_bytes, "max": target.aim_max_bytes})),
+        );
+    }
     findings.extend(checked.warnings());
     let extra = vec![
         ("quality", json!(e.quality)),
@@ -532,6 +562,71 @@ fn measure(img: &image::RgbImage) -> std::result::Result<SourceGeometry, Refusal
         face_width,
         center_x: p.face_center_x,
     })
+}
+
+/// Codes of a failing photo that `fix-size` repairs: the file-level ones
+/// (re-encoding) and the geometry ones (cropping and scaling).
+pub const FIXABLE: &[&str] = &[
+    "photo.file_size",
+    "photo.dpi",
+    "photo.quality",
+    "photo.format",
+    "photo.extension",
+    "photo.orientation",
+    "photo.color_depth",
+    "photo.dimensions",
+    "photo.head_top",
+    "photo.eye_position",
+    "photo.face_width",
+    "photo.centered",
+];
+
+/// Whether `fix-size` (default options) can crop and scale a photo with
+/// this analysis into `profile`'s frame: one face of its size, head top
+/// and width measured, and a crop that meets every range within the
+/// source image. The same test fix-size makes on its first pass, from
+/// photo check's own measurements (no second analysis).
+pub fn could_fix(
+    face: &crate::face::FaceAnalysis,
+    width: u32,
+    height: u32,
+    profile: &PhotoProfile,
+) -> bool {
+    let Some(p) = &face.primary else {
+        return false;
+    };
+    let Ok(target) = Target::from_profile(profile) else {
+        return false;
+    };
+    let comparable = face
+        .faces
+        .iter()
+        .filter(|f| f.width >= 0.5 * p.face_box.width)
+        .count();
+    let (Some(head_top), Some(face_width), false) = (p.head_top, p.face_width, p.head_cut) else {
+        return false;
+    };
+    if comparable > 1 {
+        return false;
+    }
+    let g = SourceGeometry {
+        eye_left_y: p.eye_left.y,
+        eye_right_y: p.eye_right.y,
+        head_top,
+        face_width,
+        center_x: p.face_center_x,
+    };
+    let o = FixOptions::default();
+    plan::plan(
+        &g,
+        width,
+        height,
+        &target,
+        &o.margins,
+        o.max_upscale,
+        &PadAllowance::default(),
+    )
+    .is_ok()
 }
 
 fn plan_refusal(e: PlanError, g: &SourceGeometry) -> Refusal {
@@ -642,6 +737,13 @@ pub fn fix_paths(
         jobs.push((p, out, clash));
     }
 
+    // an existing output is one exit-2 error before any work, as for -o
+    // (issue 17); `--force` replaces them
+    if !opts.force {
+        if let Some((_, out, _)) = jobs.iter().find(|(_, out, c)| c.is_none() && out.exists()) {
+            return Err(Error::OutputExists { path: out.clone() });
+        }
+    }
     let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<(Item, Option<InputProblem>)> = jobs
         .par_iter()

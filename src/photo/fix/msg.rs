@@ -1,6 +1,7 @@
 //! Messages of `photo fix-size`, in Chinese and English.
 
 use crate::msg::Lang;
+use crate::text::{file_size, thousands};
 
 /// One edge of the photo.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +64,8 @@ pub enum FixMsg {
     TooCloseToEdge { edges: Vec<Edge>, missing_px: f32 },
     /// Even at the lowest allowed quality the file is too big.
     TooBig { quality: u8, bytes: u64, max: u64 },
+    /// The file meets the profile's window only under one reading of KB.
+    SizeWindow { bytes: u64, min: u64, max: u64 },
     /// Even at quality 100 the file is too small.
     TooSmall { bytes: u64, min: u64 },
     /// The result would not pass `photo check`.
@@ -149,18 +152,38 @@ impl FixMsg {
                 edges(lang, e)
             ),
             (TooBig { quality, bytes, max }, Lang::Zh) => format!(
-                "即使以最低品质 {quality} 压缩，文件仍有 {bytes} 字节，超出上限 {max} 字节 {} 字节",
-                bytes - max
+                "即使以最低品质 {quality} 压缩，文件仍有 {}，超出上限 {} {} 字节",
+                file_size(*bytes, lang),
+                file_size(*max, lang),
+                thousands(bytes - max)
             ),
             (TooBig { quality, bytes, max }, Lang::En) => format!(
-                "even at the lowest quality {quality} the file has {bytes} bytes, {} over the {max}-byte limit",
-                bytes - max
+                "even at the lowest quality {quality} the file has {}, {} bytes over the limit of {}",
+                file_size(*bytes, lang),
+                thousands(bytes - max),
+                file_size(*max, lang)
+            ),
+            (SizeWindow { bytes, min, max }, Lang::Zh) => format!(
+                "文件 {}：符合 1 KB = 1024 字节的读法，但不在两种读法都符合的 {}-{} 字节之内；把 1 KB 当作 1000 字节的报名系统可能拒收",
+                file_size(*bytes, lang),
+                thousands(*min),
+                thousands(*max)
+            ),
+            (SizeWindow { bytes, min, max }, Lang::En) => format!(
+                "the file has {}: inside the window when 1 KB = 1,024 bytes, but not inside {}-{} bytes, which holds under both readings; a portal that reads 1 KB as 1,000 bytes may reject it",
+                file_size(*bytes, lang),
+                thousands(*min),
+                thousands(*max)
             ),
             (TooSmall { bytes, min }, Lang::Zh) => format!(
-                "即使以品质 100 压缩，文件也只有 {bytes} 字节，低于下限 {min} 字节（图像过于平坦；不会添加噪声）"
+                "即使以品质 100 压缩，文件也只有 {}，低于下限 {}（图像过于平坦；不会添加噪声）",
+                file_size(*bytes, lang),
+                file_size(*min, lang)
             ),
             (TooSmall { bytes, min }, Lang::En) => format!(
-                "even at quality 100 the file has only {bytes} bytes, under the {min}-byte minimum (the image is too flat; no noise is added)"
+                "even at quality 100 the file has only {}, under the minimum of {} (the image is too flat; no noise is added)",
+                file_size(*bytes, lang),
+                file_size(*min, lang)
             ),
             (ResultFails { codes }, Lang::Zh) => {
                 format!("处理结果仍不能通过照片检查（{codes}），未写出文件")
@@ -197,10 +220,10 @@ impl FixMsg {
                 "cropped {w:.0}x{h:.0} px from ({x:.0}, {y:.0}), scaled by {scale:.3}"
             ),
             (Encoded { quality, bytes }, Lang::Zh) => {
-                format!("JPEG 品质 {quality}，{bytes} 字节，300 dpi")
+                format!("JPEG 品质 {quality}，{}，300 dpi", file_size(*bytes, lang))
             }
             (Encoded { quality, bytes }, Lang::En) => {
-                format!("JPEG quality {quality}, {bytes} bytes, 300 dpi")
+                format!("JPEG quality {quality}, {}, 300 dpi", file_size(*bytes, lang))
             }
             (MetadataRemoved { blocks }, Lang::Zh) => format!("已删除元数据：{blocks}"),
             (MetadataRemoved { blocks }, Lang::En) => format!("metadata removed: {blocks}"),
@@ -261,7 +284,16 @@ mod tests {
             bytes: 50_000,
             max: 40_960,
         };
-        assert!(m.render(Lang::En).contains("9040 over"));
-        assert!(m.render(Lang::Zh).contains("9040"));
+        assert!(
+            m.render(Lang::En).contains("9,040 bytes over"),
+            "{}",
+            m.render(Lang::En)
+        );
+        assert!(
+            m.render(Lang::Zh).contains("9,040 字节")
+                && m.render(Lang::Zh).contains("48.8 KB (50,000 字节)"),
+            "{}",
+            m.render(Lang::Zh)
+        );
     }
 }

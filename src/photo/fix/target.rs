@@ -37,6 +37,30 @@ impl Range {
     }
 }
 
+/// The part of a byte window that holds under both readings of "KB":
+/// a limit that is a whole number of KiB (40,960 = 40 KB) also read as
+/// that many thousand bytes (40,000). A window that would become empty, or
+/// limits that are not whole KiB (a user's own profile in plain bytes), are
+/// kept as they are.
+pub fn both_kb_readings(min: u64, max: u64) -> (u64, u64) {
+    let kib = |v: u64| v != u64::MAX && v > 0 && v % 1024 == 0;
+    let lo = if kib(min) {
+        min.max(min / 1024 * 1000)
+    } else {
+        min
+    };
+    let hi = if kib(max) {
+        max.min(max / 1024 * 1000)
+    } else {
+        max
+    };
+    if lo <= hi {
+        (lo, hi)
+    } else {
+        (min, max)
+    }
+}
+
 /// The target of fix-size, taken from a photo profile.
 #[derive(Clone, Debug)]
 pub struct Target {
@@ -51,9 +75,14 @@ pub struct Target {
     pub dpi: u16,
     /// Lowest JPEG quality factor allowed (60).
     pub min_quality: u8,
-    /// File-size window in bytes (20,480..=40,960).
+    /// The profile's file-size window in bytes (20,480..=40,960).
     pub min_bytes: u64,
     pub max_bytes: u64,
+    /// The window fix-size aims at: inside the profile's window under both
+    /// readings of "KB" (1,024 and 1,000 bytes) when its limits are whole
+    /// KiB: 20-40 KB gives 20,480..=40,000 (docs/fix-size.md).
+    pub aim_min_bytes: u64,
+    pub aim_max_bytes: u64,
     /// Head top (hair) from the top edge, in output pixels.
     pub head_top: Range,
     /// Eye centres from the top edge.
@@ -92,6 +121,9 @@ impl Target {
         let g = &p.geometry;
         let r = |v: [f64; 2], k: f64| Range::new((v[0] * k) as f32, (v[1] * k) as f32);
         let dpi = p.image.dpi.unwrap_or(300.0).round().clamp(1.0, 65535.0) as u16;
+        let min_bytes = p.file.min_bytes.unwrap_or(0);
+        let max_bytes = p.file.max_bytes.unwrap_or(u64::MAX);
+        let (aim_min_bytes, aim_max_bytes) = both_kb_readings(min_bytes, max_bytes);
         Ok(Target {
             profile: p.clone(),
             name: p.name.clone(),
@@ -99,8 +131,10 @@ impl Target {
             height,
             dpi,
             min_quality: p.image.min_quality.unwrap_or(60).clamp(1, 100) as u8,
-            min_bytes: p.file.min_bytes.unwrap_or(0),
-            max_bytes: p.file.max_bytes.unwrap_or(u64::MAX),
+            min_bytes,
+            max_bytes,
+            aim_min_bytes,
+            aim_max_bytes,
             head_top: r(g.head_top, ky),
             eye_y: r(g.eye_y, ky),
             face_width: r(g.face_width, kx),

@@ -192,8 +192,8 @@ fn read_properties(b: &[u8]) -> u8 {
     assert_eq!(u16::from_be_bytes([sof[3], sof[4]]), 480);
     assert_eq!(sof[5], 3);
     assert!(!ms.iter().any(|(m, _)| *m == 0xC2), "not progressive");
-    // size window
-    assert!((20_480..=40_960).contains(&b.len()), "{} bytes", b.len());
+    // size window: 20-40 KB under both readings of KB (issue 17 item 14)
+    assert!((20_480..=40_000).contains(&b.len()), "{} bytes", b.len());
     // quality from the luma table (first table of the first DQT)
     let dqt = &ms.iter().find(|(m, _)| *m == 0xDB).unwrap().1;
     assert_eq!(dqt[0], 0);
@@ -537,16 +537,21 @@ fn batch_writes_fixed_and_nothing_for_refused() {
     assert_eq!(written, vec![std::ffi::OsString::from("phone.jpg")]);
     read_properties(&std::fs::read(out.join("phone.jpg")).unwrap());
 
-    // again without --force: refused, file unchanged
+    // again without --force: one error before any work, file unchanged
+    let written_bytes = std::fs::read(out.join("phone.jpg")).unwrap();
     let again = fix_paths(
         &[inp.join("phone.jpg")],
         &out,
         &national(),
         &FixOptions::default(),
         &|_, _| {},
-    )
-    .unwrap();
-    assert!(again.results[0].has_code("fix.output_exists"));
+    );
+    assert!(
+        matches!(&again, Err(Error::OutputExists { path }) if path.ends_with("phone.jpg")),
+        "{:?}",
+        again.map(|r| r.results.len())
+    );
+    assert_eq!(std::fs::read(out.join("phone.jpg")).unwrap(), written_bytes);
     // output folder = input folder: the original is never overwritten
     let same = fix_paths(
         &[inp.join("phone.jpg")],
@@ -594,4 +599,18 @@ fn pad_background_only_with_the_flag() {
     .unwrap();
     assert!(o.findings.iter().any(|f| f.code == "fix.padded"));
     read_properties(&o.bytes);
+}
+
+#[test]
+fn the_aimed_window_holds_under_both_readings_of_kb() {
+    use super::target::both_kb_readings;
+    assert_eq!(both_kb_readings(20_480, 40_960), (20_480, 40_000));
+    // plain byte limits (a user's profile) are kept
+    assert_eq!(both_kb_readings(20_000, 40_000), (20_000, 40_000));
+    assert_eq!(both_kb_readings(0, u64::MAX), (0, u64::MAX));
+    // 1 KB..1 KB: the reading 1,000 would empty the window: kept
+    assert_eq!(both_kb_readings(1024, 1024), (1024, 1024));
+    let t =
+        super::target::Target::from_profile(&PhotoProfile::builtin("national").unwrap()).unwrap();
+    assert_eq!((t.aim_min_bytes, t.aim_max_bytes), (20_480, 40_000));
 }
