@@ -43,7 +43,7 @@ impl Range {
 /// limits that are not whole KiB (a user's own profile in plain bytes), are
 /// kept as they are.
 pub fn both_kb_readings(min: u64, max: u64) -> (u64, u64) {
-    let kib = |v: u64| v != u64::MAX && v > 0 && v % 1024 == 0;
+    let kib = |v: u64| v != u64::MAX && v > 0 && v.is_multiple_of(1024);
     let lo = if kib(min) {
         min.max(min / 1024 * 1000)
     } else {
