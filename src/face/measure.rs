@@ -97,7 +97,7 @@ pub fn analyze(img: &image::RgbImage) -> crate::Result<FaceAnalysis> {
         .filter(|f| f.width >= MIN_RELATIVE_FACE * main_w)
         .collect();
     let (f, m) = &found[0];
-    let five = landmarks(&to_gray(&rgb), w, h, &five_points(&m.points))?;
+    let five = landmarks(&rgb, w, h, &five_points(&m.points))?;
     let geom = measure_face(&rgb, w, h, *f, &m.points, &five);
     Ok(FaceAnalysis {
         faces: faces.iter().map(|f| scale_box(f, bx, by)).collect(),
@@ -141,10 +141,12 @@ fn scale_geom(g: FaceGeometry, bx: f32, by: f32) -> FaceGeometry {
     }
 }
 
-pub(crate) fn to_gray(rgb: &[u8]) -> Vec<u8> {
-    rgb.chunks_exact(3)
-        .map(|p| ((p[0] as u16 + p[1] as u16 + p[2] as u16) / 3) as u8)
-        .collect()
+/// The grey value of pixel (x, y) of `rgb` (`w` wide): the mean of its
+/// three channels (the grey image the landmark model reads).
+#[inline]
+fn gray_at(rgb: &[u8], w: usize, x: usize, y: usize) -> u8 {
+    let p = &rgb[(y * w + x) * 3..(y * w + x) * 3 + 3];
+    ((p[0] as u16 + p[1] as u16 + p[2] as u16) / 3) as u8
 }
 
 fn pt(p: [f32; 3]) -> Point {
@@ -205,12 +207,12 @@ pub const FRONTAL_YAW_BALANCE: (f32, f32) = (0.3, 0.7);
 /// dlib's five points (eye corners, nose base), started from the box that
 /// the mesh's own five points imply (the model's mean shape fitted to
 /// them by least squares), then re-run on the box its points imply.
-fn landmarks(gray: &[u8], w: usize, h: usize, start: &[Point]) -> crate::Result<Vec<Point>> {
+fn landmarks(rgb: &[u8], w: usize, h: usize, start: &[Point]) -> crate::Result<Vec<Point>> {
     let sp = super::shape_model()?;
     let mean = sp.mean_shape();
     let mut pts = start.to_vec();
     for _ in 0..=LANDMARK_REFITS {
-        pts = sp.predict(gray, w, h, fit_box(&mean, &pts));
+        pts = sp.predict_with(w, h, fit_box(&mean, &pts), |x, y| gray_at(rgb, w, x, y));
     }
     Ok(pts)
 }

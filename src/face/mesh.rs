@@ -85,7 +85,10 @@ struct Engine {
     det: TypedSimpleState,
     mesh: TypedSimpleState,
     anchors: Vec<[f32; 2]>,
-    buf: Vec<f32>,
+    /// The input tensors, reused run after run (a fresh 442 KB tensor per
+    /// run costs an allocation, page faults and a copy).
+    det_in: Arc<Tensor>,
+    mesh_in: Arc<Tensor>,
 }
 
 thread_local! {
@@ -107,7 +110,8 @@ fn with_engine<T>(f: impl FnOnce(&mut Engine) -> crate::Result<T>) -> crate::Res
                 det: d.spawn().map_err(err)?,
                 mesh: m.spawn().map_err(err)?,
                 anchors: anchors(),
-                buf: Vec::new(),
+                det_in: Arc::new(Tensor::zero::<f32>(&[1, DET_SIZE, DET_SIZE, 3]).map_err(err)?),
+                mesh_in: Arc::new(Tensor::zero::<f32>(&[1, MESH_SIZE, MESH_SIZE, 3]).map_err(err)?),
             }));
         }
         f(slot.as_mut().expect("engine"))
@@ -145,6 +149,20 @@ pub struct Detection {
     pub score: f32,
 }
 
+/// Overwrites the values of a reused input tensor with `fill`: in place
+/// when the last run let go of it, else in a new tensor of the same shape.
+fn fill_input(slot: &mut Arc<Tensor>, fill: impl FnOnce(&mut [f32])) -> crate::Result<()> {
+    let err = |x: TractError| crate::Error::Model(x.to_string());
+    if Arc::get_mut(slot).is_none() {
+        let shape: Vec<usize> = slot.shape().to_vec();
+        *slot = Arc::new(Tensor::zero::<f32>(&shape).map_err(err)?);
+    }
+    let t = Arc::get_mut(slot).expect("unique after replacement");
+    let mut view = t.try_as_plain_ram_mut().map_err(err)?;
+    fill(view.as_slice_mut::<f32>().map_err(err)?);
+    Ok(())
+}
+
 /// Bilinear sample of `rgb` (w x h) at (x, y), pixel centres at integers;
 /// outside the image: `border` (None = replicate the edge).
 #[inline]
@@ -158,6 +176,19 @@ fn sample(rgb: &[u8], w: usize, h: usize, x: f32, y: f32, border: Option<f32>, o
     let (fx, fy) = (x.floor(), y.floor());
     let (ax, ay) = (x - fx, y - fy);
     let (x0, y0) = (fx as isize, fy as isize);
+    // the four neighbours inside the image (almost every sample): read
+    // them directly; the same arithmetic as below, so the same values
+    if x0 >= 0 && y0 >= 0 && (x0 as usize + 1) < w && (y0 as usize + 1) < h {
+        let i = (y0 as usize * w + x0 as usize) * 3;
+        let j = i + w * 3;
+        let (r0, r1) = (&rgb[i..i + 6], &rgb[j..j + 6]);
+        for (c, o) in out[..3].iter_mut().enumerate() {
+            let top = r0[c] as f32 * (1.0 - ax) + r0[c + 3] as f32 * ax;
+            let bot = r1[c] as f32 * (1.0 - ax) + r1[c + 3] as f32 * ax;
+            *o = top * (1.0 - ay) + bot * ay;
+        }
+        return;
+    }
     let px = |xx: isize, yy: isize, c: usize| -> f32 {
         let inside = xx >= 0 && yy >= 0 && (xx as usize) < w && (yy as usize) < h;
         match (inside, border) {
@@ -184,32 +215,31 @@ pub fn detect(rgb: &[u8], w: usize, h: usize) -> crate::Result<Vec<Detection>> {
         let side = w.max(h) as f32;
         let (x0, y0) = ((w as f32 - side) / 2.0, (h as f32 - side) / 2.0);
         let k = side / DET_SIZE as f32;
-        e.buf.resize(DET_SIZE * DET_SIZE * 3, 0.0);
-        let mut px = [0f32; 3];
-        for j in 0..DET_SIZE {
-            for i in 0..DET_SIZE {
-                // OpenCV's warp: output pixel i maps to the input point at
-                // i * scale from the crop's corner.
-                sample(
-                    rgb,
-                    w,
-                    h,
-                    x0 + i as f32 * k,
-                    y0 + j as f32 * k,
-                    Some(0.0),
-                    &mut px,
-                );
-                let o = (j * DET_SIZE + i) * 3;
-                for (b, v) in e.buf[o..o + 3].iter_mut().zip(px) {
-                    *b = v * (2.0 / 255.0) - 1.0;
+        fill_input(&mut e.det_in, |buf| {
+            let mut px = [0f32; 3];
+            for j in 0..DET_SIZE {
+                for i in 0..DET_SIZE {
+                    // OpenCV's warp: output pixel i maps to the input point at
+                    // i * scale from the crop's corner.
+                    sample(
+                        rgb,
+                        w,
+                        h,
+                        x0 + i as f32 * k,
+                        y0 + j as f32 * k,
+                        Some(0.0),
+                        &mut px,
+                    );
+                    let o = (j * DET_SIZE + i) * 3;
+                    for (b, v) in buf[o..o + 3].iter_mut().zip(px) {
+                        *b = v * (2.0 / 255.0) - 1.0;
+                    }
                 }
             }
-        }
-        let t = Tensor::from_shape(&[1, DET_SIZE, DET_SIZE, 3], &e.buf)
-            .map_err(|x| crate::Error::Model(x.to_string()))?;
+        })?;
         let out = e
             .det
-            .run(tvec!(t.into()))
+            .run(tvec!(e.det_in.clone().into_tvalue()))
             .map_err(|x| crate::Error::Model(format!("BlazeFace: {x}")))?;
         let (boxes, scores) = split_outputs(&out)?;
         let mut dets = Vec::new();
@@ -363,31 +393,30 @@ pub fn mesh(rgb: &[u8], w: usize, h: usize, roi: Roi) -> crate::Result<Mesh> {
         // the crop's top-left corner and axes (OpenCV's RotatedRect points)
         let ox = roi.center.x - roi.size / 2.0 * c + roi.size / 2.0 * s;
         let oy = roi.center.y - roi.size / 2.0 * s - roi.size / 2.0 * c;
-        e.buf.resize(MESH_SIZE * MESH_SIZE * 3, 0.0);
-        let mut px = [0f32; 3];
-        for j in 0..MESH_SIZE {
-            for i in 0..MESH_SIZE {
-                let (u, v) = (i as f32 * k, j as f32 * k);
-                sample(
-                    rgb,
-                    w,
-                    h,
-                    ox + u * c - v * s,
-                    oy + u * s + v * c,
-                    None,
-                    &mut px,
-                );
-                let o = (j * MESH_SIZE + i) * 3;
-                for (b, v) in e.buf[o..o + 3].iter_mut().zip(px) {
-                    *b = v * (1.0 / 255.0);
+        fill_input(&mut e.mesh_in, |buf| {
+            let mut px = [0f32; 3];
+            for j in 0..MESH_SIZE {
+                for i in 0..MESH_SIZE {
+                    let (u, v) = (i as f32 * k, j as f32 * k);
+                    sample(
+                        rgb,
+                        w,
+                        h,
+                        ox + u * c - v * s,
+                        oy + u * s + v * c,
+                        None,
+                        &mut px,
+                    );
+                    let o = (j * MESH_SIZE + i) * 3;
+                    for (b, v) in buf[o..o + 3].iter_mut().zip(px) {
+                        *b = v * (1.0 / 255.0);
+                    }
                 }
             }
-        }
-        let t = Tensor::from_shape(&[1, MESH_SIZE, MESH_SIZE, 3], &e.buf)
-            .map_err(|x| crate::Error::Model(x.to_string()))?;
+        })?;
         let out = e
             .mesh
-            .run(tvec!(t.into()))
+            .run(tvec!(e.mesh_in.clone().into_tvalue()))
             .map_err(|x| crate::Error::Model(format!("Face Mesh: {x}")))?;
         let mut lm = None;
         let mut score = None;

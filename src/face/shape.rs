@@ -274,6 +274,20 @@ impl ShapePredictor {
 
     /// Runs the cascade on a grey image (row-major, `w` x `h`) within `rect`.
     pub fn predict(&self, gray: &[u8], w: usize, h: usize, rect: Rect) -> Vec<Point> {
+        self.predict_with(w, h, rect, |x, y| gray[y * w + x])
+    }
+
+    /// [`predict`](Self::predict) reading the grey value of pixel (x, y)
+    /// (both inside `w` x `h`) through `gray_at`: for a caller that has
+    /// colour pixels and needs only the few hundred grey values the
+    /// cascade looks at, not a whole grey image.
+    pub fn predict_with(
+        &self,
+        w: usize,
+        h: usize,
+        rect: Rect,
+        gray_at: impl Fn(usize, usize) -> u8,
+    ) -> Vec<Point> {
         let mut shape = self.initial.clone();
         let mut feats: Vec<f32> = Vec::new();
         // dlib's unnormalising transform maps (0,0) to the top-left pixel
@@ -291,7 +305,7 @@ impl ShapePredictor {
                 let px = (rect.left + nx * sx).round();
                 let py = (rect.top + ny * sy).round();
                 let v = if px >= 0.0 && py >= 0.0 && (px as usize) < w && (py as usize) < h {
-                    gray[py as usize * w + px as usize] as f32
+                    gray_at(px as usize, py as usize) as f32
                 } else {
                     0.0
                 };
