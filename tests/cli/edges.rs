@@ -835,3 +835,52 @@ fn fix_size_o_is_the_report_and_out_dir_the_folder() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(!d.path().join("made").exists(), "empty output folder left");
 }
+
+/// Item 16: fix-size on a folder keeps each file's subfolder under
+/// --out-dir (no clash between `a.jpg` and `sub/a.jpg`), and a HEIC photo
+/// gets "convert to JPEG first", not a decoder error.
+#[test]
+fn fix_size_keeps_subfolders_and_names_heic() {
+    let d = tempfile::tempdir().unwrap();
+    let inp = d.path().join("in");
+    std::fs::create_dir_all(inp.join("sub")).unwrap();
+    let fx = root().join("tests/fixtures/photos");
+    std::fs::copy(fx.join("astronaut_ok_blue.jpg"), inp.join("a.jpg")).unwrap();
+    std::fs::copy(fx.join("grace_hopper_ok_blue.jpg"), inp.join("sub/a.jpg")).unwrap();
+    std::fs::write(
+        inp.join("IMG_0001.HEIC"),
+        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00",
+    )
+    .unwrap();
+    let r = run_in(
+        d.path(),
+        &[
+            "photo",
+            "fix-size",
+            "in",
+            "--out-dir",
+            "out",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v = r.json();
+    let by = |p: &str| {
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["path"].as_str().unwrap().ends_with(p))
+            .unwrap_or_else(|| panic!("{p}: {v}"))
+            .clone()
+    };
+    assert_eq!(by("sub/a.jpg")["verdict"], "kept", "{v}");
+    assert!(d.path().join("out/a.jpg").is_file());
+    assert!(d.path().join("out/sub/a.jpg").is_file());
+    let heic = by("IMG_0001.HEIC");
+    assert_eq!(heic["verdict"], "refused");
+    assert_eq!(heic["findings"][0]["code"], "photo.format");
+    let msg = heic["findings"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("HEIC") && msg.contains("JPEG"), "{msg}");
+}

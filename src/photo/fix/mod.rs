@@ -188,6 +188,22 @@ pub fn fix_for(
     target: &Target,
     opts: &FixOptions,
 ) -> std::result::Result<FixOutcome, Refusal> {
+    // An image of a format that is not decoded here (HEIC from an iPhone,
+    // WebP, GIF...) gets its name and what to do, not a decoder error.
+    use crate::photo::jpeg::{self, Sniffed};
+    let sniffed = jpeg::sniff(bytes);
+    if !matches!(
+        sniffed,
+        Sniffed::Jpeg | Sniffed::Png | Sniffed::Unknown | Sniffed::Empty
+    ) {
+        return Err(Refusal::one(
+            "photo.format",
+            FixMsg::FormatNotDecoded {
+                format: sniffed.name(),
+            },
+        )
+        .measured(json!(sniffed.key())));
+    }
     let photo = orient::decode(bytes)
         .map_err(|reason| Refusal::one("photo.unreadable", FixMsg::Unreadable { reason }))?;
     let (uw, uh) = photo.upright_size();
@@ -664,7 +680,10 @@ fn plan_refusal(e: PlanError, g: &SourceGeometry) -> Refusal {
 /// processed (system junk, hidden or junk folders, files that are not
 /// images) comes back as input problems, so every file is accounted for.
 /// A path given that does not exist is an error (exit 2).
-fn collect(paths: &[PathBuf], skip: Option<&Path>) -> Result<(Vec<PathBuf>, Vec<InputProblem>)> {
+fn collect(
+    paths: &[PathBuf],
+    skip: Option<&Path>,
+) -> Result<(Vec<(PathBuf, PathBuf)>, Vec<InputProblem>)> {
     use crate::photo::walk::{self, Entry, WalkOptions};
     for p in paths {
         std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
@@ -674,13 +693,25 @@ fn collect(paths: &[PathBuf], skip: Option<&Path>) -> Result<(Vec<PathBuf>, Vec<
     };
     let mut files = Vec::new();
     let mut skipped = Vec::new();
-    for e in walk::walk(paths, &opts) {
-        match e {
-            Entry::File { path, explicit } => match walk::not_an_image(&path, explicit) {
-                Some(p) => skipped.push(p),
-                None => files.push(path),
-            },
-            Entry::Skipped(p) => skipped.push(p),
+    // one folder at a time, so that each file's folder below the one given
+    // is known: fixed/<that folder>/<stem>.jpg
+    for root in paths {
+        for e in walk::walk(std::slice::from_ref(root), &opts) {
+            match e {
+                Entry::File { path, explicit } => match walk::not_an_image(&path, explicit) {
+                    Some(p) => skipped.push(p),
+                    None => {
+                        let sub = path
+                            .strip_prefix(root)
+                            .ok()
+                            .and_then(Path::parent)
+                            .map(Path::to_path_buf)
+                            .unwrap_or_default();
+                        files.push((path, sub));
+                    }
+                },
+                Entry::Skipped(p) => skipped.push(p),
+            }
         }
     }
     Ok((files, skipped))
@@ -723,16 +754,17 @@ pub fn fix_paths(
     // Output names; a later input with an already-used name is refused.
     let mut jobs: Vec<(PathBuf, PathBuf, Option<PathBuf>)> = Vec::with_capacity(total);
     let mut used: std::collections::HashMap<String, PathBuf> = Default::default();
-    for p in inputs {
+    for (p, sub) in inputs {
         let stem = p
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "photo".into());
-        let name = format!("{stem}.jpg");
+        let name = sub.join(format!("{stem}.jpg"));
         let out = out_dir.join(&name);
-        let clash = used.get(&name.to_lowercase()).cloned();
+        let key = name.to_string_lossy().to_lowercase();
+        let clash = used.get(&key).cloned();
         if clash.is_none() {
-            used.insert(name.to_lowercase(), p.clone());
+            used.insert(key, p.clone());
         }
         jobs.push((p, out, clash));
     }
@@ -883,7 +915,13 @@ fn fix_one(
     };
     match fix_for(&bytes, target, opts) {
         Err(r) => (refused(input, r.findings, r.extra), None),
-        Ok(o) => match crate::output::write_atomic(out, &o.bytes, opts.force) {
+        Ok(o) => match out
+            .parent()
+            .map_or(Ok(()), |d| {
+                std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))
+            })
+            .and_then(|()| crate::output::write_atomic(out, &o.bytes, opts.force))
+        {
             Ok(()) => {
                 let mut it = Item::new(o.action.verdict(), true)
                     .key("path", input.display().to_string())

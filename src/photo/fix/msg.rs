@@ -62,6 +62,9 @@ pub enum FixMsg {
     Proportions { head_to_eyes: f32, face_width: f32 },
     /// A compliant crop would reach beyond these edges of the photo.
     TooCloseToEdge { edges: Vec<Edge>, missing_px: f32 },
+    /// An image format fix-size does not decode (HEIC, WebP, GIF, BMP,
+    /// TIFF) or a document (PDF, HTML).
+    FormatNotDecoded { format: &'static str },
     /// Even at the lowest allowed quality the file is too big.
     TooBig { quality: u8, bytes: u64, max: u64 },
     /// The file meets the profile's window only under one reading of KB.
@@ -150,6 +153,14 @@ impl FixMsg {
             (TooCloseToEdge { edges: e, missing_px }, Lang::En) => format!(
                 "the person is too close to the {} edge: a compliant crop would reach about {missing_px:.0} px beyond the photo (no pixels are invented)",
                 edges(lang, e)
+            ),
+            (FormatNotDecoded { format }, Lang::Zh) if format.starts_with("HEIC") => "这是 HEIC 格式（苹果手机照片），无法处理：请先转换为 JPEG（iPhone：设置 → 相机 → 格式 → “兼容性最佳”后重拍，或在“照片”中分享/导出为 JPEG），再运行 fix-size".into(),
+            (FormatNotDecoded { format }, Lang::En) if format.starts_with("HEIC") => "this is a HEIC photo (an iPhone's format), which is not decoded here: convert it to JPEG first (iPhone: Settings → Camera → Formats → Most Compatible and take it again, or share/export it as JPEG), then run fix-size".into(),
+            (FormatNotDecoded { format }, Lang::Zh) => format!(
+                "这是 {format} 格式，无法处理：请先用看图或画图软件另存为 JPEG，再运行 fix-size"
+            ),
+            (FormatNotDecoded { format }, Lang::En) => format!(
+                "this is a {format} file, which is not decoded here: save it as JPEG with an image viewer or editor first, then run fix-size"
             ),
             (TooBig { quality, bytes, max }, Lang::Zh) => format!(
                 "即使以最低品质 {quality} 压缩，文件仍有 {}，超出上限 {} {} 字节",

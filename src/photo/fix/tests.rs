@@ -481,8 +481,11 @@ fn unfixable_inputs_are_refused() {
         "{r:?}"
     );
 
-    // not an image
+    // a GIF (by its magic bytes): named, not decoded
     let r = fix(b"GIF89a not really").unwrap_err();
+    assert_eq!(codes(&r), vec!["photo.format"]);
+    // not an image at all
+    let r = fix(b"hello, not an image").unwrap_err();
     assert_eq!(codes(&r), vec!["photo.unreadable"]);
 }
 
@@ -500,7 +503,10 @@ fn batch_writes_fixed_and_nothing_for_refused() {
         fixture("astronaut_small_face.jpg"),
     )
     .unwrap();
-    std::fs::write(inp.join("sub/phone.png"), b"clash").unwrap();
+    // same folder, same stem: a clash; the same name in a subfolder is
+    // written under that subfolder (issue 17 item 16)
+    std::fs::write(inp.join("phone.png"), b"clash").unwrap();
+    std::fs::write(inp.join("sub/phone.jpg"), to_jpeg(&f.img, 90, None)).unwrap();
     let before = std::fs::read(inp.join("phone.jpg")).unwrap();
     let calls = std::sync::atomic::AtomicUsize::new(0);
     let rep = fix_paths(
@@ -513,8 +519,8 @@ fn batch_writes_fixed_and_nothing_for_refused() {
         },
     )
     .unwrap();
-    assert_eq!(calls.into_inner(), 3);
-    assert_eq!(rep.results.len(), 3);
+    assert_eq!(calls.into_inner(), 4);
+    assert_eq!(rep.results.len(), 4);
     assert_eq!(rep.exit_code(), 1);
     let by = |p: &str| {
         rep.results
@@ -522,9 +528,18 @@ fn batch_writes_fixed_and_nothing_for_refused() {
             .find(|i| i.get("path").unwrap().as_str().unwrap().ends_with(p))
             .unwrap()
     };
-    assert_eq!(by("phone.jpg").verdict, "fixed");
+    assert_eq!(by("in/phone.jpg").verdict, "fixed");
     assert_eq!(by("small.jpg").verdict, "refused");
-    assert!(by("sub/phone.png").has_code("fix.name_clash"));
+    assert!(by("in/phone.png").has_code("fix.name_clash"));
+    assert_eq!(by("sub/phone.jpg").verdict, "fixed");
+    assert!(by("sub/phone.jpg")
+        .get("output")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .ends_with("out/sub/phone.jpg"));
+    assert!(out.join("sub/phone.jpg").is_file());
+    assert!(!out.join("sub/small.jpg").exists());
     assert_eq!(
         std::fs::read(inp.join("phone.jpg")).unwrap(),
         before,
@@ -534,7 +549,15 @@ fn batch_writes_fixed_and_nothing_for_refused() {
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(written, vec![std::ffi::OsString::from("phone.jpg")]);
+    let mut written = written;
+    written.sort();
+    assert_eq!(
+        written,
+        vec![
+            std::ffi::OsString::from("phone.jpg"),
+            std::ffi::OsString::from("sub")
+        ]
+    );
     read_properties(&std::fs::read(out.join("phone.jpg")).unwrap());
 
     // again without --force: one error before any work, file unchanged
