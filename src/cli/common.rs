@@ -200,7 +200,7 @@ impl Common {
     }
 
     /// After a report went to `-o FILE`: one line on stderr saying what is
-    /// in it and where ("120 项：98 通过，22 不通过 → report.html"), unless
+    /// in it and where ("120 项：98 合格，22 不合格 → report.html"), unless
     /// --quiet. Nothing when the report went to stdout.
     pub fn announce(&self, report: &Report) {
         if let (Some(p), false) = (&self.output, self.quiet) {

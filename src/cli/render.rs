@@ -32,7 +32,7 @@ fn scalar(v: &Value) -> String {
 }
 
 /// The one line printed on stderr when a report went to a file:
-/// "120 项：98 通过，22 不通过 → report.html".
+/// "120 项：98 合格，22 不合格 → report.html".
 pub fn summary_line(report: &Report, lang: Lang, path: &std::path::Path) -> String {
     let (verdicts, _) = report.counts();
     let total: usize = verdicts.values().sum();
@@ -54,8 +54,8 @@ pub fn summary_line(report: &Report, lang: Lang, path: &std::path::Path) -> Stri
 
 fn verdict_zh(v: &str) -> &str {
     match v {
-        "pass" => "通过",
-        "fail" => "不通过",
+        "pass" => "合格",
+        "fail" => "不合格",
         "eligible" => "可以毕业",
         "ineligible" => "不能毕业",
         "review" => "待核查",

@@ -884,3 +884,29 @@ fn fix_size_keeps_subfolders_and_names_heic() {
     let msg = heic["findings"][0]["message"].as_str().unwrap();
     assert!(msg.contains("HEIC") && msg.contains("JPEG"), "{msg}");
 }
+
+/// Item 12: one word per meaning: a photo verdict is 合格/不合格 in the
+/// terminal table, the stderr summary, the HTML report and the web page.
+#[test]
+fn photo_verdict_words_are_the_same_everywhere() {
+    let d = tempfile::tempdir().unwrap();
+    let photos = root().join("examples/photos");
+    let r = run_in(d.path(), &["photo", "check", photos.to_str().unwrap()]);
+    assert!(
+        r.stdout.contains("不合格 (fail)") && r.stdout.contains("合格 (pass)"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("通过"), "{}", r.stdout);
+    let r = run_in(
+        d.path(),
+        &["photo", "check", photos.to_str().unwrap(), "-o", "r.html"],
+    );
+    assert!(
+        r.stderr.contains("2 不合格，2 合格 → r.html"),
+        "{}",
+        r.stderr
+    );
+    let html = std::fs::read_to_string(d.path().join("r.html")).unwrap();
+    assert!(html.contains("不合格") && !html.contains("不通过"));
+}
