@@ -10,6 +10,10 @@
 
 pub mod error;
 pub mod finding;
+/// The bodies of the fuzz targets in `tests/fuzz/` and their replay test;
+/// not part of the library's interface.
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hash;
 pub mod idno;
 pub mod msg;
