@@ -680,10 +680,10 @@ fn plan_refusal(e: PlanError, g: &SourceGeometry) -> Refusal {
 /// processed (system junk, hidden or junk folders, files that are not
 /// images) comes back as input problems, so every file is accounted for.
 /// A path given that does not exist is an error (exit 2).
-fn collect(
-    paths: &[PathBuf],
-    skip: Option<&Path>,
-) -> Result<(Vec<(PathBuf, PathBuf)>, Vec<InputProblem>)> {
+/// A photo to fix and its subfolder below the folder it was found in.
+type Input = (PathBuf, PathBuf);
+
+fn collect(paths: &[PathBuf], skip: Option<&Path>) -> Result<(Vec<Input>, Vec<InputProblem>)> {
     use crate::photo::walk::{self, Entry, WalkOptions};
     for p in paths {
         std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
