@@ -244,7 +244,7 @@ fn fixable(
         .filter(|f| f.severity == Severity::Error)
         .peekable();
     errors.peek().is_some()
-        && errors.all(|f| super::fix::FIXABLE.contains(&f.code))
+        && errors.all(|f| super::fix::repairs(f.code))
         && super::fix::could_fix(fa, img.width(), img.height(), profile)
 }
 

@@ -17,9 +17,23 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Whether the tests run as root (for whom file permissions do not apply).
 fn running_as_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
+}
+
+/// `cmd`, run as the unprivileged user `nobody` (setpriv, util-linux) when
+/// the tests run as root, for whom permissions do not apply.
+pub(crate) fn as_unprivileged(cmd: Command) -> Command {
+    if !running_as_root() {
+        return cmd;
+    }
+    let mut c = Command::new("setpriv");
+    c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    c
 }
 
 /// Every file under `dir` (relative path → bytes).
@@ -388,17 +402,7 @@ fn full_disk_and_read_only_folder_are_clear_errors() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
-    let inner = elig(&ro.join("elig.json"));
-    let cmd = if running_as_root() {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(inner.get_program())
-            .args(inner.get_args());
-        c
-    } else {
-        inner
-    };
-    let m = run(cmd, None);
+    let m = run(as_unprivileged(elig(&ro.join("elig.json"))), None);
     assert_eq!(m.code, Some(2), "read-only: {}", m.stderr);
     assert!(
         m.stderr.contains("ro/elig.json") && m.stderr.contains("ermission"),
@@ -414,16 +418,7 @@ fn full_disk_and_read_only_folder_are_clear_errors() {
         .args(["photo", "fix-size", "-q", "--lang", "en", "--out-dir"])
         .arg(ro.join("fixed"))
         .arg(d.path().join("photos"));
-    let cmd = if running_as_root() {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(inner.get_program())
-            .args(inner.get_args());
-        c
-    } else {
-        inner
-    };
-    let m = run(cmd, None);
+    let m = run(as_unprivileged(inner), None);
     assert_eq!(m.code, Some(2), "fix-size read-only: {}", m.stderr);
     assert!(m.stderr.contains("fixed"), "{}", m.stderr);
     assert!(!m.stderr.contains("panicked"), "{}", m.stderr);

@@ -240,19 +240,6 @@ fn photo_missing_path_is_exit_2_and_named() {
 }
 
 #[cfg(unix)]
-fn running_as_root() -> bool {
-    // /proc/self/status "Uid:" real uid; no libc dependency needed
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .and_then(|l| l.split_whitespace().nth(2).map(|u| u == "0"))
-        })
-        .unwrap_or(false)
-}
-
-#[cfg(unix)]
 #[test]
 fn photo_unreadable_file_in_folder_is_reported_and_batch_goes_on() {
     use std::os::unix::fs::PermissionsExt;
@@ -268,14 +255,7 @@ fn photo_unreadable_file_in_folder_is_reported_and_batch_goes_on() {
     // runs as the unprivileged user `nobody` (setpriv, util-linux), for
     // whom the file is unreadable, so the test means the same for everyone.
     let bin = assert_cmd::cargo::cargo_bin("zikao");
-    let mut cmd = if running_as_root() {
-        let mut c = std::process::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin);
-        c
-    } else {
-        std::process::Command::new(&bin)
-    };
+    let mut cmd = super::faults::as_unprivileged(std::process::Command::new(&bin));
     let out = cmd
         .env_remove("ZIKAO_LANG")
         .args([

@@ -537,7 +537,13 @@ fn measure(img: &image::RgbImage) -> std::result::Result<SourceGeometry, Refusal
             },
         )
     })?;
-    let Some(p) = a.primary else {
+    source_geometry(&a)
+}
+
+/// What the crop planner needs from a face analysis: exactly one face of
+/// the subject's size, with its head top and width measured.
+fn source_geometry(a: &crate::face::FaceAnalysis) -> std::result::Result<SourceGeometry, Refusal> {
+    let Some(p) = &a.primary else {
         return Err(Refusal::one("photo.face_count", FixMsg::NoFace).measured(json!(0)));
     };
     // Other faces of comparable size make the subject ambiguous; small
@@ -580,22 +586,19 @@ fn measure(img: &image::RgbImage) -> std::result::Result<SourceGeometry, Refusal
     })
 }
 
-/// Codes of a failing photo that `fix-size` repairs: the file-level ones
-/// (re-encoding) and the geometry ones (cropping and scaling).
-pub const FIXABLE: &[&str] = &[
-    "photo.file_size",
-    "photo.dpi",
-    "photo.quality",
-    "photo.format",
-    "photo.extension",
-    "photo.orientation",
-    "photo.color_depth",
-    "photo.dimensions",
+/// Geometry codes a crop and scale repairs.
+const CROP_LEVEL: &[&str] = &[
     "photo.head_top",
     "photo.eye_position",
     "photo.face_width",
     "photo.centered",
 ];
+
+/// Whether `fix-size` repairs a failing photo's finding `code`: a
+/// file-level one (re-encoding) or a geometry one (cropping and scaling).
+pub fn repairs(code: &str) -> bool {
+    FILE_LEVEL.contains(&code) || CROP_LEVEL.contains(&code)
+}
 
 /// Whether `fix-size` (default options) can crop and scale a photo with
 /// this analysis into `profile`'s frame: one face of its size, head top
@@ -608,29 +611,8 @@ pub fn could_fix(
     height: u32,
     profile: &PhotoProfile,
 ) -> bool {
-    let Some(p) = &face.primary else {
+    let (Ok(g), Ok(target)) = (source_geometry(face), Target::from_profile(profile)) else {
         return false;
-    };
-    let Ok(target) = Target::from_profile(profile) else {
-        return false;
-    };
-    let comparable = face
-        .faces
-        .iter()
-        .filter(|f| f.width >= 0.5 * p.face_box.width)
-        .count();
-    let (Some(head_top), Some(face_width), false) = (p.head_top, p.face_width, p.head_cut) else {
-        return false;
-    };
-    if comparable > 1 {
-        return false;
-    }
-    let g = SourceGeometry {
-        eye_left_y: p.eye_left.y,
-        eye_right_y: p.eye_right.y,
-        head_top,
-        face_width,
-        center_x: p.face_center_x,
     };
     let o = FixOptions::default();
     plan::plan(
