@@ -313,10 +313,13 @@ fn zip_check(path: &Path, kind: ExcelKind) -> Result<()> {
             return Err(wb_error(
                 path,
                 format!(
-                    "part `{}` unpacks to more than {} MiB (a zip bomb or not a real export; the file is {} KB)",
+                    "part `{}` unpacks to more than {} MiB (a zip bomb or not a real export; the file is {})",
                     part.name(),
                     max >> 20,
-                    std::fs::metadata(path).map_or(0, |m| m.len() / 1024)
+                    crate::text::file_size(
+                        std::fs::metadata(path).map_or(0, |m| m.len()),
+                        crate::Lang::En
+                    )
                 ),
             ));
         }

@@ -101,6 +101,28 @@ fn run(mut cmd: Command, kill_after: Option<Duration>) -> Measured {
     }
 }
 
+/// `eligibility --lang en` on the bundled example candidates and plans
+/// (Guangdong, June 2022) with the given scores table.
+fn eligibility(scores: &Path) -> Command {
+    let ex = root().join("examples/exports");
+    let mut c = Command::new(bin());
+    c.args(["eligibility", "--lang", "en", "--candidates"])
+        .arg(ex.join("candidates.csv"))
+        .arg("--scores")
+        .arg(scores)
+        .arg("--plans")
+        .arg(ex.join("plans.csv"))
+        .args([
+            "--policy",
+            "guangdong",
+            "--batch",
+            "2022-06",
+            "--as-of",
+            "2022-06-20",
+        ]);
+    c
+}
+
 fn zikao_cmd(args: &[&str]) -> Command {
     let mut c = Command::new(bin());
     c.args(args);
@@ -331,25 +353,8 @@ fn full_disk_and_read_only_folder_are_clear_errors() {
     std::fs::create_dir(&out).unwrap();
     let target = out.join("elig.json");
     let elig = |target: &Path| {
-        let mut c = Command::new(bin());
-        c.args(["eligibility", "--lang", "en", "--candidates"])
-            .arg(ex.join("candidates.csv"))
-            .arg("--scores")
-            .arg(ex.join("scores.csv"))
-            .arg("--plans")
-            .arg(ex.join("plans.csv"))
-            .args([
-                "--policy",
-                "guangdong",
-                "--batch",
-                "2022-06",
-                "--as-of",
-                "2022-06-20",
-                "--format",
-                "json",
-                "-o",
-            ])
-            .arg(target);
+        let mut c = eligibility(&ex.join("scores.csv"));
+        c.args(["--format", "json", "-o"]).arg(target);
         c
     };
     // the full report is bigger than the limit
@@ -531,17 +536,7 @@ fn huge_inputs_are_refused_early_in_bounded_memory() {
     assert!(m.max_rss_kb < MAX_RSS_KB, "png: {} KB", m.max_rss_kb);
 
     let ex = root().join("examples/exports");
-    let scores_run = |scores: &Path| {
-        let mut c = Command::new(bin());
-        c.args(["eligibility", "--lang", "en", "--candidates"])
-            .arg(ex.join("candidates.csv"))
-            .arg("--scores")
-            .arg(scores)
-            .arg("--plans")
-            .arg(ex.join("plans.csv"))
-            .args(["--policy", "guangdong", "--batch", "2022-06"]);
-        run(c, None)
-    };
+    let scores_run = |scores: &Path| run(eligibility(scores), None);
     // a 20 MiB line after a real header
     let long = d.path().join("long-line.csv");
     {

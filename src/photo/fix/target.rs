@@ -44,11 +44,9 @@ impl Range {
 /// kept as they are.
 pub fn both_kb_readings(min: u64, max: u64) -> (u64, u64) {
     let kib = |v: u64| v != u64::MAX && v > 0 && v.is_multiple_of(1024);
-    let lo = if kib(min) {
-        min.max(min / 1024 * 1000)
-    } else {
-        min
-    };
+    // the lower limit is already the stricter under both readings
+    // (20,480 bytes > 20,000): only the upper one moves
+    let lo = min;
     let hi = if kib(max) {
         max.min(max / 1024 * 1000)
     } else {
