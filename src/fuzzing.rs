@@ -499,6 +499,7 @@ pub fn folder(data: &[u8]) {
             let opts = FolderOptions {
                 name_by: [NameBy::Auto, NameBy::Id, NameBy::Exam][sel as usize % 3],
                 unmask: sel & 0x80 != 0,
+                list_file: list_path.clone(),
             };
             let r = folder::match_folder(report, sigs, &list, problems, &opts);
             render_report(&r);

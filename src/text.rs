@@ -12,6 +12,16 @@ pub fn half_width(s: &str) -> String {
         .collect()
 }
 
+/// An English count with its noun: `1 row`, `3 rows` (`one`/`many` are
+/// the singular and plural forms).
+pub fn count_en(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// Normalises a value for comparison: half-width, trimmed, inner runs of
 /// whitespace collapsed to one space. Never fuzzy: different letters stay
 /// different.

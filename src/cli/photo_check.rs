@@ -119,7 +119,7 @@ pub fn run(a: Args) -> Result<u8> {
         }
         let ranges = GeometryRanges::for_image(&profile.geometry, img.width(), img.height());
         let face = r.face.as_ref().and_then(|f| f.primary.as_ref());
-        let drawn = annotate::annotate(img, face, &ranges);
+        let drawn = annotate::annotate_with_legend(img, face, &ranges, lang);
         let mut annotated = Vec::new();
         let mut write_error = None;
         if let Some(dir) = &annotate_dir {
@@ -208,6 +208,7 @@ pub fn run(a: Args) -> Result<u8> {
                     NameByArg::Auto => folder::NameBy::Auto,
                 },
                 unmask: a.unmask,
+                list_file: a.candidates.clone().unwrap_or_default(),
             };
             folder::match_folder(report, sigs, &list, problems, &fopts)
         }

@@ -394,39 +394,26 @@ const UNMATCHED_SAMPLES: usize = 256;
 
 impl Loaded {
     /// The `table.unmatched_rows` problem for `count` rows of `file` whose
-    /// exam numbers (`samples` of them) match no candidate: an error when
-    /// they match once leading zeros are restored (the probable cause is
-    /// named), else information (a province's export holds everyone).
+    /// exam numbers (`samples` of them) match no candidate of
+    /// `candidates_file` ([`crate::table::unmatched`]).
     pub fn unmatched_problem(
         &self,
         file: &std::path::Path,
+        candidates_file: &std::path::Path,
         count: usize,
         samples: &[String],
     ) -> Option<InputProblem> {
-        if count == 0 {
-            return None;
-        }
-        let strip = |s: &str| s.trim_start_matches('0').to_string();
-        let known: std::collections::HashSet<String> =
-            self.by_exam_no.keys().map(|k| strip(k)).collect();
-        let zero_hit = samples.iter().find(|s| known.contains(&strip(&norm(s))));
-        let (severity, example) = match zero_hit {
-            Some(s) => (Severity::Error, s.clone()),
-            None => (Severity::Info, samples.first().cloned().unwrap_or_default()),
-        };
-        Some(InputProblem {
-            file: file.to_path_buf(),
-            row: None,
-            column: Some("准考证号".into()),
-            severity,
-            code: "table.unmatched_rows",
-            message: EligMsg::UnmatchedRows {
-                count,
-                example,
-                zeros: zero_hit.is_some(),
-            }
-            .into(),
-        })
+        let lost = crate::table::unmatched::LostZeros::new(self.by_exam_no.keys().map(|k| &**k));
+        let zero_hit = samples.iter().find(|s| lost.matches(&norm(s)));
+        let example = zero_hit.or(samples.first()).cloned().unwrap_or_default();
+        crate::table::unmatched::problem(
+            file,
+            "准考证号",
+            candidates_file,
+            count,
+            example,
+            zero_hit.is_some(),
+        )
     }
 }
 

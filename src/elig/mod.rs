@@ -294,7 +294,11 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         .file(Which::Scores)
         .map(|(p, _)| p.to_path_buf())
         .unwrap_or_else(|| PathBuf::from("scores"));
-    problems.extend(ld.unmatched_problem(&scores_file, unmatched, &samples));
+    let candidates_file = src
+        .file(Which::Candidates)
+        .map(|(p, _)| p.to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("candidates"));
+    problems.extend(ld.unmatched_problem(&scores_file, &candidates_file, unmatched, &samples));
     if src.has(Which::Violations) {
         let p = src.read(Which::Violations, &table::schemas::VIOLATIONS, &mut |r| {
             ld.violation_row(&r)

@@ -149,14 +149,6 @@ pub enum EligMsg {
     DuplicateCourse { code: String },
     /// A substitution outside the policy's course groups.
     SubstitutionNotAllowed { course: String },
-    /// Rows of a table whose exam number matches no candidate
-    /// (`table.unmatched_rows`); `zeros`: they match after restoring the
-    /// leading zeros (the numbers went through Excel as numbers).
-    UnmatchedRows {
-        count: usize,
-        example: String,
-        zeros: bool,
-    },
 }
 
 /// A `prereq verify` finding code as a short reason (the code itself when
@@ -642,24 +634,6 @@ impl EligMsg {
                     format!("{course} is not in a course group open to credit substitution")
                 }
             }
-            UnmatchedRows {
-                count,
-                example,
-                zeros,
-            } => match (zh, zeros) {
-                (true, true) => format!(
-                    "{count} 行的准考证号（如 {example}）与考生表中的任何考生都对不上，但补上开头的 0 后能对上：很可能是在 Excel 中以数字格式打开或保存时丢失了开头的 0。请把准考证号列设为文本后重新导出；这些行未计入"
-                ),
-                (true, false) => format!(
-                    "{count} 行的准考证号（如 {example}）与考生表中的任何考生都对不上，未计入（不在本次申请名单中的考生的记录）"
-                ),
-                (false, true) => format!(
-                    "{count} rows have an exam number (e.g. {example}) that matches no candidate, but they match once the leading zeros are restored: the numbers probably lost their leading 0 when the file was opened or saved in Excel as numbers. Export again with the column as text; these rows were not used"
-                ),
-                (false, false) => format!(
-                    "{count} rows have an exam number (e.g. {example}) that matches no candidate: not used (records of people not applying in this run)"
-                ),
-            },
         }
     }
 }

@@ -9,7 +9,10 @@
 //! - what was measured: the head-top line, a cross on each eye and the eye
 //!   line, the cheek boundaries, the face centre, the detector's face box —
 //!   green when inside its range, red when outside — with the measured
-//!   value written beside it in small digits.
+//!   value written beside it in small digits;
+//! - with [`annotate_with_legend`], a legend strip under the photo that
+//!   says what each colour means, in Chinese or English (labels rendered
+//!   once from a font into `legend_labels.rs`).
 
 use image::{Rgb, RgbImage};
 
@@ -343,6 +346,126 @@ pub fn annotate(img: &RgbImage, face: Option<&FaceGeometry>, ranges: &GeometryRa
     out
 }
 
+/// [`annotate`], with a legend strip in `lang` added under the photo (the
+/// picture `--annotate DIR` and the HTML report show).
+pub fn annotate_with_legend(
+    img: &RgbImage,
+    face: Option<&FaceGeometry>,
+    ranges: &GeometryRanges,
+    lang: crate::msg::Lang,
+) -> RgbImage {
+    with_legend(&annotate(img, face, ranges), lang)
+}
+
+/// One legend entry: how its swatch is drawn, and its label.
+enum Swatch {
+    Band([u8; 3], f32),
+    Dashed,
+    Line([u8; 3]),
+}
+
+/// `img` with a white strip below it holding the legend: a swatch and a
+/// label for each band and line colour, two columns when wide enough.
+fn with_legend(img: &RgbImage, lang: crate::msg::Lang) -> RgbImage {
+    use super::legend_labels as l;
+    let zh = lang == crate::msg::Lang::Zh;
+    let pick = |a: l::Label, b: l::Label| if zh { a } else { b };
+    let entries = [
+        (
+            Swatch::Band(HEAD_BAND, 0.55),
+            pick(l::HEAD_BAND_ZH, l::HEAD_BAND_EN),
+        ),
+        (
+            Swatch::Band(EYE_BAND, 0.5),
+            pick(l::EYE_BAND_ZH, l::EYE_BAND_EN),
+        ),
+        (
+            Swatch::Band(WIDTH_BAND, 0.55),
+            pick(l::WIDTH_BAND_ZH, l::WIDTH_BAND_EN),
+        ),
+        (Swatch::Dashed, pick(l::CENTRE_ZH, l::CENTRE_EN)),
+        (Swatch::Line(OK), pick(l::MEASURED_OK_ZH, l::MEASURED_OK_EN)),
+        (
+            Swatch::Line(BAD),
+            pick(l::MEASURED_BAD_ZH, l::MEASURED_BAD_EN),
+        ),
+    ];
+    let w = img.width() as i64;
+    // label scale: 1 on a 480-wide photo, 2 from 720 px on
+    let k = ((w as f32 / 480.0).round() as i64).max(1);
+    let widest = entries
+        .iter()
+        .map(|(_, lab)| lab.width as i64)
+        .max()
+        .unwrap_or(0);
+    let col_w = (28 + widest + 8) * k;
+    let cols = if 2 * col_w <= w { 2 } else { 1 };
+    let row_h = (l::HEIGHT as i64 + 4) * k;
+    let rows = entries.len().div_ceil(cols) as i64;
+    let strip = rows * row_h + 6 * k;
+    let top = img.height() as i64;
+    let mut out = RgbImage::from_pixel(img.width(), (top + strip) as u32, Rgb([255, 255, 255]));
+    image::imageops::replace(&mut out, img, 0, 0);
+    line(
+        &mut out,
+        0.0,
+        top as f32,
+        w as f32,
+        top as f32,
+        [200, 200, 200],
+        1,
+        0,
+    );
+    for (i, (swatch, label)) in entries.iter().enumerate() {
+        let x0 = (i % cols) as i64 * (w / cols as i64) + 4 * k;
+        let y0 = top + 4 * k + (i / cols) as i64 * row_h;
+        let mid = (y0 + row_h / 2 - k) as f32;
+        let (sx0, sx1) = (x0 as f32, (x0 + 22 * k) as f32);
+        match *swatch {
+            Swatch::Band(c, alpha) => tint(
+                &mut out,
+                sx0,
+                mid - 5.0 * k as f32,
+                sx1,
+                mid + 5.0 * k as f32,
+                c,
+                alpha,
+            ),
+            Swatch::Dashed => line(&mut out, sx0, mid, sx1, mid, [0, 0, 0], k, (3 * k) as usize),
+            Swatch::Line(c) => line(&mut out, sx0, mid, sx1, mid, c, 3 * k, 0),
+        }
+        draw_label(&mut out, x0 + 28 * k, y0, k, label);
+    }
+    out
+}
+
+/// Draws a label bitmap (dark grey, its 4-bit alpha blended) with its
+/// top-left at (x, y), each pixel `k` x `k`.
+fn draw_label(img: &mut RgbImage, x: i64, y: i64, k: i64, label: &super::legend_labels::Label) {
+    let stride = label.width.div_ceil(2);
+    for (row, bytes) in label.alpha.chunks(stride).enumerate() {
+        for col in 0..label.width {
+            let nibble = (bytes[col / 2] >> if col % 2 == 0 { 4 } else { 0 }) & 0x0f;
+            if nibble == 0 {
+                continue;
+            }
+            let a = nibble as f32 / 15.0;
+            for dy in 0..k {
+                for dx in 0..k {
+                    let (px, py) = (x + col as i64 * k + dx, y + row as i64 * k + dy);
+                    if px >= 0 && py >= 0 && (px as u32) < img.width() && (py as u32) < img.height()
+                    {
+                        let p = img.get_pixel_mut(px as u32, py as u32);
+                        for v in p.0.iter_mut() {
+                            *v = (*v as f32 * (1.0 - a) + 30.0 * a).round() as u8;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// PNG bytes of an image (what `--annotate DIR` writes).
 pub fn png_bytes(img: &RgbImage) -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
@@ -418,6 +541,43 @@ mod tests {
         let _ = annotate(&img, Some(&f), &r);
         let tiny = RgbImage::from_pixel(1, 1, Rgb([0, 0, 0]));
         let _ = annotate(&tiny, Some(&f), &GeometryRanges::default());
+    }
+
+    #[test]
+    fn legend_is_a_strip_under_the_photo_in_either_language() {
+        use crate::msg::Lang;
+        let img = RgbImage::from_pixel(480, 640, Rgb([255, 255, 255]));
+        let zh = annotate_with_legend(&img, None, &GeometryRanges::default(), Lang::Zh);
+        let en = annotate_with_legend(&img, None, &GeometryRanges::default(), Lang::En);
+        assert_eq!(zh.width(), 480);
+        assert!(zh.height() > 640 && zh.height() < 720, "{}", zh.height());
+        // the photo part is the annotated photo, unchanged
+        let plain = annotate(&img, None, &GeometryRanges::default());
+        for (x, y) in [(0, 0), (240, 100), (479, 639)] {
+            assert_eq!(zh.get_pixel(x, y), plain.get_pixel(x, y));
+        }
+        // swatches of every colour and dark text, and the languages differ
+        let strip =
+            |i: &RgbImage| image::imageops::crop_imm(i, 0, 640, 480, i.height() - 640).to_image();
+        let (sz, se) = (strip(&zh), strip(&en));
+        assert!(count(&sz, OK) > 20 && count(&sz, BAD) > 20);
+        assert!(sz.pixels().filter(|p| p.0[0] < 80 && p.0[1] < 80).count() > 200);
+        assert_ne!(sz, se);
+        // a narrow picture gets one column, a large one bigger labels
+        let narrow = annotate_with_legend(
+            &RgbImage::new(240, 320),
+            None,
+            &GeometryRanges::default().scaled(0.5, 0.5),
+            Lang::En,
+        );
+        assert!(narrow.height() - 320 > zh.height() - 640);
+        let big = annotate_with_legend(
+            &RgbImage::new(960, 1280),
+            None,
+            &GeometryRanges::default().scaled(2.0, 2.0),
+            Lang::Zh,
+        );
+        assert_eq!(big.height() - 1280, 2 * (zh.height() - 640));
     }
 
     #[test]

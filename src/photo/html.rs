@@ -145,6 +145,11 @@ details{font-size:12px;color:#555;margin-top:4px}
 #modal{position:fixed;inset:0;background:rgba(0,0,0,.8);display:flex;align-items:center;justify-content:center;z-index:5;flex-direction:column}
 #modal[hidden]{display:none}#modal img{max-width:95vw;max-height:88vh;background:#fff}#modal div{color:#fff;margin-top:8px}
 .problems{background:#fff3f3;border:1px solid #f2c0c0;padding:8px 12px;margin:12px 18px;border-radius:6px}
+.context{color:#555;margin:-2px 0 6px}table.meas{border-collapse:collapse;margin-top:4px}table.meas th{text-align:left;font-weight:normal;color:#777;padding:0 12px 0 0}
+@media print{body{background:#fff;font-size:11pt}header{position:static;border:0;padding:0 0 8px}
+.filters,#modal{display:none!important}.codes button{border:0;background:none;padding:0 8px 0 0;color:#222}
+main{padding:0}.item{break-inside:avoid;border:1px solid #999}.v{color:#000;background:none;border:1px solid #000}
+.problems{margin:0 0 8px}}
 "#;
 
 const JS: &str = r#"
@@ -162,6 +167,7 @@ document.getElementById('items').onclick=function(e){var t=e.target;if(!t.classL
 var s=document.getElementById('a'+t.dataset.i);if(!s)return;mi.src=s.textContent.trim();mc.textContent=t.dataset.name;modal.hidden=false;};
 modal.onclick=function(){modal.hidden=true;mi.removeAttribute('src');};
 document.onkeydown=function(e){if(e.key==='Escape'){modal.hidden=true;mi.removeAttribute('src');}};
+window.addEventListener('beforeprint',function(){[].forEach.call(document.querySelectorAll('details'),function(d){d.open=true;});});
 apply();})();
 "#;
 
@@ -176,10 +182,27 @@ pub fn render_html(
     lang: Lang,
     images: &dyn Fn(usize) -> Option<(Vec<u8>, Vec<u8>)>,
 ) -> String {
+    let mut h = String::with_capacity(4096 + report.results.len() * 8192);
+    page_header(&mut h, report, lang);
+    input_problems(&mut h, report, lang);
+    let mut annotated = String::new();
+    h.push_str("<main id=\"items\">\n");
+    for (i, it) in report.results.iter().enumerate() {
+        card(&mut h, &mut annotated, i, it, images(i), lang);
+    }
+    h.push_str(
+        "</main>\n<div id=\"modal\" hidden><img id=\"mi\" alt=\"\"><div id=\"mc\"></div></div>\n",
+    );
+    h.push_str(&annotated);
+    let _ = write!(h, "<script>{JS}</script>\n</body></html>\n");
+    h
+}
+
+/// `<head>` and the sticky header: title, which rules were applied,
+/// counts per verdict and per code (buttons that filter), and the filters.
+fn page_header(h: &mut String, report: &Report, lang: Lang) {
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let (verdicts, codes) = report.counts();
-
-    let mut h = String::with_capacity(4096 + report.results.len() * 8192);
     let title = format!(
         "{} — {}",
         t("照片检查报告", "Photo check report"),
@@ -190,12 +213,20 @@ pub fn render_html(
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\
-         <title>{title}</title><style>{CSS}</style></head><body>\n<header><h1>{title}</h1><div class=\"counts\">",
+         <title>{title}</title><style>{CSS}</style></head><body>\n<header><h1>{title}</h1>",
         t("zh-CN", "en")
     );
+    if let Some((_, profile)) = report.summary_extra.iter().find(|(k, _)| *k == "profile") {
+        let _ = write!(
+            h,
+            "<div class=\"context\">{} {}</div>",
+            t("照片标准", "Photo standard"),
+            escape(&value_text(profile))
+        );
+    }
     let _ = write!(
         h,
-        "<span>{}: <b>{}</b></span>",
+        "<div class=\"counts\"><span>{}: <b>{}</b></span>",
         t("总数", "Total"),
         report.results.len()
     );
@@ -216,12 +247,11 @@ pub fn render_html(
     }
     h.push_str("</div><div class=\"codes\">");
     for (c, n) in &codes {
-        let label = code_label(c, lang);
         let _ = write!(
             h,
             "<button type=\"button\" data-code=\"{0}\" title=\"{0}\">{1}{2}<b>{n}</b></button>",
             escape(c),
-            escape(if label.is_empty() { c } else { label }),
+            escape(code_or_label(c, lang)),
             t("：", ": ")
         );
     }
@@ -265,122 +295,222 @@ pub fn render_html(
         t("显示", "Shown"),
         report.results.len()
     );
+}
 
-    if !report.input_errors.is_empty() {
-        let _ = write!(
-            h,
-            "<div class=\"problems\"><b>{}</b><ul>",
-            t("无法处理的输入", "Input that could not be processed")
-        );
-        for p in &report.input_errors {
-            let _ = write!(
-                h,
-                "<li class=\"{}\"><code>{}</code> {}</li>",
-                p.severity.as_str(),
-                escape(p.code),
-                escape(&p.render(lang))
-            );
-        }
-        h.push_str("</ul></div>\n");
+/// The label of a code, or the code itself when it has none.
+fn code_or_label(code: &str, lang: Lang) -> &str {
+    match code_label(code, lang) {
+        "" => code,
+        label => label,
     }
+}
 
-    let mut annotated = String::new();
-    h.push_str("<main id=\"items\">\n");
-    for (i, it) in report.results.iter().enumerate() {
-        let name = it
-            .keys
-            .iter()
-            .map(|(_, v)| value_text(v))
-            .collect::<Vec<_>>()
-            .join(" · ");
-        let mut code_list = String::from(" ");
-        for f in &it.findings {
-            code_list.push_str(f.code);
-            code_list.push(' ');
-        }
-        let _ = write!(
-            h,
-            "<div class=\"item\" data-verdict=\"{}\" data-codes=\"{}\" data-name=\"{}\">",
-            escape(it.verdict),
-            escape(&code_list),
-            escape(&name.to_lowercase())
-        );
-        let pics = images(i);
-        let thumb = pics.as_ref().and_then(|(t, _)| data_uri(t));
-        let full = pics.and_then(|(_, a)| data_uri(&lighten(a)));
-        match thumb {
-            Some(src) => {
-                let _ = write!(
-                    h,
-                    "<img class=\"thumb{}\" loading=\"lazy\" decoding=\"async\" alt=\"\" data-i=\"{i}\" data-name=\"{}\" title=\"{}\" src=\"{src}\">",
-                    if full.is_some() { " click" } else { "" },
-                    escape(&name),
-                    if full.is_some() {
-                        t("点击查看标注图", "click for the annotated picture")
-                    } else {
-                        ""
-                    }
-                );
-            }
-            None => h.push_str("<div class=\"thumb\" style=\"width:90px\"></div>"),
-        }
-        if let Some(src) = full {
-            let _ = writeln!(
-                annotated,
-                "<script type=\"text/plain\" id=\"a{i}\">{src}</script>"
-            );
-        }
-        let _ = write!(
-            h,
-            "<div class=\"body\"><span class=\"name\">{}</span><span class=\"v v-{}\">{}</span>",
-            escape(&name),
-            escape(it.verdict),
-            escape(&verdict_label(it.verdict, lang))
-        );
-        if !it.findings.is_empty() {
-            h.push_str("<ul>");
-            for f in &it.findings {
-                let _ = write!(
-                    h,
-                    "<li class=\"{}\"><code>{}</code> {}",
-                    f.severity.as_str(),
-                    escape(f.code),
-                    escape(&f.message.render(lang))
-                );
-                let (m, e) = (value_text(&f.measured), value_text(&f.expected));
-                if !m.is_empty() || !e.is_empty() {
-                    let _ = write!(
-                        h,
-                        " <span class=\"m\">{} {} · {} {}</span>",
-                        t("测得", "measured"),
-                        escape(&m),
-                        t("要求", "expected"),
-                        escape(&e)
-                    );
-                }
-                h.push_str("</li>");
-            }
-            h.push_str("</ul>");
-        }
-        if !it.extra.is_empty() {
-            let _ = write!(
-                h,
-                "<details><summary>{}</summary>",
-                t("测量值", "Measurements")
-            );
-            for (k, v) in &it.extra {
-                let _ = write!(h, "<div>{}: {}</div>", escape(k), escape(&value_text(v)));
-            }
-            h.push_str("</details>");
-        }
-        h.push_str("</div></div>\n");
+/// The box of input problems (files skipped, list rows), when any.
+fn input_problems(h: &mut String, report: &Report, lang: Lang) {
+    if report.input_errors.is_empty() {
+        return;
     }
-    h.push_str(
-        "</main>\n<div id=\"modal\" hidden><img id=\"mi\" alt=\"\"><div id=\"mc\"></div></div>\n",
+    let _ = write!(
+        h,
+        "<div class=\"problems\"><b>{}</b><ul>",
+        lang.pick("无法处理的输入", "Input that could not be processed")
     );
-    h.push_str(&annotated);
-    let _ = write!(h, "<script>{JS}</script>\n</body></html>\n");
-    h
+    for p in &report.input_errors {
+        let _ = write!(
+            h,
+            "<li class=\"{}\"><code>{}</code> {}</li>",
+            p.severity.as_str(),
+            escape(p.code),
+            escape(&p.render(lang))
+        );
+    }
+    h.push_str("</ul></div>\n");
+}
+
+/// One photo's card: thumbnail (the annotated picture goes to `annotated`,
+/// shown on click), name, verdict, findings, main measurements.
+fn card(
+    h: &mut String,
+    annotated: &mut String,
+    i: usize,
+    it: &crate::finding::Item,
+    pics: Option<(Vec<u8>, Vec<u8>)>,
+    lang: Lang,
+) {
+    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let name = it
+        .keys
+        .iter()
+        .map(|(_, v)| value_text(v))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let mut code_list = String::from(" ");
+    for f in &it.findings {
+        code_list.push_str(f.code);
+        code_list.push(' ');
+    }
+    let _ = write!(
+        h,
+        "<div class=\"item\" data-verdict=\"{}\" data-codes=\"{}\" data-name=\"{}\">",
+        escape(it.verdict),
+        escape(&code_list),
+        escape(&name.to_lowercase())
+    );
+    let thumb = pics.as_ref().and_then(|(t, _)| data_uri(t));
+    let full = pics.and_then(|(_, a)| data_uri(&lighten(a)));
+    match thumb {
+        Some(src) => {
+            let _ = write!(
+                h,
+                "<img class=\"thumb{}\" loading=\"lazy\" decoding=\"async\" alt=\"\" data-i=\"{i}\" data-name=\"{}\" title=\"{}\" src=\"{src}\">",
+                if full.is_some() { " click" } else { "" },
+                escape(&name),
+                if full.is_some() {
+                    t("点击查看标注图", "click for the annotated picture")
+                } else {
+                    ""
+                }
+            );
+        }
+        None => h.push_str("<div class=\"thumb\" style=\"width:90px\"></div>"),
+    }
+    if let Some(src) = full {
+        let _ = writeln!(
+            annotated,
+            "<script type=\"text/plain\" id=\"a{i}\">{src}</script>"
+        );
+    }
+    let _ = write!(
+        h,
+        "<div class=\"body\"><span class=\"name\">{}</span><span class=\"v v-{}\">{}</span>",
+        escape(&name),
+        escape(it.verdict),
+        escape(&verdict_label(it.verdict, lang))
+    );
+    if !it.findings.is_empty() {
+        h.push_str("<ul>");
+        for f in &it.findings {
+            let _ = write!(
+                h,
+                "<li class=\"{}\"><code>{}</code> {}",
+                f.severity.as_str(),
+                escape(f.code),
+                escape(&f.message.render(lang))
+            );
+            let (m, e) = (value_text(&f.measured), value_text(&f.expected));
+            if !m.is_empty() || !e.is_empty() {
+                let _ = write!(
+                    h,
+                    " <span class=\"m\">{} {} · {} {}</span>",
+                    t("测得", "measured"),
+                    escape(&m),
+                    t("要求", "expected"),
+                    escape(&e)
+                );
+            }
+            h.push_str("</li>");
+        }
+        h.push_str("</ul>");
+    }
+    let rows = measurement_rows(it, lang);
+    if !rows.is_empty() {
+        let _ = write!(
+            h,
+            "<details><summary>{}</summary><table class=\"meas\">",
+            t("测量值", "Measurements")
+        );
+        for (label, value) in rows {
+            let _ = write!(
+                h,
+                "<tr><th>{}</th><td>{}</td></tr>",
+                escape(label),
+                escape(&value)
+            );
+        }
+        h.push_str("</table></details>");
+    }
+    h.push_str("</div></div>\n");
+}
+
+/// The measurements a clerk reads, labelled in `lang` (the full set is in
+/// the JSON report): size, resolution, file size, quality, head top, eye
+/// heights, face width and centre, tilt, background colour.
+fn measurement_rows(it: &crate::finding::Item, lang: Lang) -> Vec<(&'static str, String)> {
+    let Some(m) = it
+        .extra
+        .iter()
+        .find(|(k, _)| *k == "measurements")
+        .map(|(_, v)| v)
+    else {
+        return Vec::new();
+    };
+    let num = |k: &str| m.get(k).and_then(Value::as_f64);
+    let px = lang.pick("像素", "px");
+    let mut rows = Vec::new();
+    let mut add = |zh: &'static str, en: &'static str, v: Option<String>| {
+        if let Some(v) = v {
+            rows.push((lang.pick(zh, en), v));
+        }
+    };
+    add(
+        "像素尺寸",
+        "Pixel size",
+        num("width")
+            .zip(num("height"))
+            .map(|(w, h)| format!("{w} × {h}")),
+    );
+    add(
+        "分辨率",
+        "Resolution",
+        num("dpi_x")
+            .zip(num("dpi_y"))
+            .map(|(x, y)| format!("{x} × {y} dpi")),
+    );
+    add(
+        "文件大小",
+        "File size",
+        num("bytes").map(|b| crate::text::file_size(b as u64, lang)),
+    );
+    add(
+        "压缩品质",
+        "JPEG quality",
+        num("quality").map(|q| q.to_string()),
+    );
+    add(
+        "头顶位置",
+        "Head top",
+        num("head_top").map(|v| format!("y = {v} {px}")),
+    );
+    add(
+        "眼睛高度（左 / 右）",
+        "Eye heights (left / right)",
+        num("eye_left_y")
+            .zip(num("eye_right_y"))
+            .map(|(l, r)| format!("y = {l} / {r} {px}")),
+    );
+    add(
+        "脸宽",
+        "Face width",
+        num("face_width").map(|v| format!("{v} {px}")),
+    );
+    add(
+        "脸部中心",
+        "Face centre",
+        num("face_center_x").map(|v| format!("x = {v} {px}")),
+    );
+    add(
+        "头部倾斜",
+        "Head tilt",
+        num("tilt_deg").map(|v| format!("{v}°")),
+    );
+    add(
+        "背景颜色（RGB）",
+        "Background colour (RGB)",
+        m.get("background_rgb")
+            .and_then(Value::as_array)
+            .map(|c| c.iter().map(value_text).collect::<Vec<_>>().join(", ")),
+    );
+    rows
 }
 
 #[cfg(test)]

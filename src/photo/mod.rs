@@ -15,6 +15,7 @@ pub mod fix;
 pub mod folder;
 pub mod html;
 pub mod jpeg;
+mod legend_labels;
 mod msg;
 pub mod pixels;
 pub mod profile;

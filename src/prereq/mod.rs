@@ -531,29 +531,26 @@ fn match_records<'a>(
         prior_of.entry(ci).or_default().push(p);
     }
     // prior rows matching no candidate, but matching once leading zeros
-    // are restored: the numbers went through Excel as numbers
-    let strip = |s: &str| checks::compact(s).trim_start_matches('0').to_string();
-    let stripped: std::collections::HashSet<String> = by_no.keys().map(|k| strip(k)).collect();
+    // are restored: the numbers went through Excel as numbers (the other
+    // unmatched rows each have their prereq.input warning above)
+    let lost_zeros = crate::table::unmatched::LostZeros::new(by_no.keys().copied());
     let lost: Vec<&PriorRec> = inputs
         .prior
         .iter()
-        .filter(|p| !by_no.contains_key(checks::compact(&p.exam_no).as_str()))
-        .filter(|p| stripped.contains(&strip(&p.exam_no)))
+        .filter(|p| {
+            let key = checks::compact(&p.exam_no);
+            !by_no.contains_key(key.as_str()) && lost_zeros.matches(&key)
+        })
         .collect();
     if let Some(first) = lost.first() {
-        report.input_errors.push(InputProblem {
-            file: inputs.prior_path.clone(),
-            row: None,
-            column: Some("准考证号".into()),
-            severity: Severity::Error,
-            code: "table.unmatched_rows",
-            message: crate::elig::EligMsg::UnmatchedRows {
-                count: lost.len(),
-                example: first.exam_no.clone(),
-                zeros: true,
-            }
-            .into(),
-        });
+        report.input_errors.extend(crate::table::unmatched::problem(
+            &inputs.prior_path,
+            "准考证号",
+            &inputs.candidates_path,
+            lost.len(),
+            first.exam_no.clone(),
+            true,
+        ));
     }
     let mut order: Vec<usize> = by_no.into_values().collect();
     order.sort_unstable();

@@ -24,6 +24,7 @@ pub mod policy;
 mod reception;
 mod xlsx;
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -35,10 +36,12 @@ pub use input::{Candidate, EligEntry, Eligibility, Exemption, Exemptions};
 pub use msg::RosterMsg;
 pub use reception::build_reception;
 
-use crate::finding::{InputProblem, Item, Report};
+use crate::finding::{InputProblem, Item, Report, Severity};
 use crate::msg::Lang;
 use crate::policy::{Batch, Policy};
+use crate::table::unmatched;
 use crate::table::ReadOptions;
+use crate::text::count_en;
 use crate::{Error, Result};
 
 /// The kind of roster.
@@ -367,6 +370,20 @@ pub fn graduates(inputs: &Inputs, opts: &Options) -> Result<Roster> {
     };
     let mut r = build_graduates(&cands, elig.as_ref(), opts);
     problems.append(&mut r.input_errors);
+    if let (Some(e), Some(path)) = (&elig, &inputs.eligibility) {
+        // candidates absent from the audit are each an error already; say
+        // why when it is lost leading zeros
+        let audited: HashSet<&str> = e.entries.iter().map(|en| en.exam_no.as_str()).collect();
+        let absent: Vec<&str> = cands
+            .iter()
+            .map(|c| c.exam_no.as_str())
+            .filter(|n| !audited.contains(n))
+            .collect();
+        problems.extend(
+            unmatched::report(&inputs.candidates, "准考证号", path, audited, &absent)
+                .filter(|p| p.severity == Severity::Error),
+        );
+    }
     r.input_errors = problems;
     Ok(r)
 }
@@ -384,6 +401,20 @@ pub fn exemptions(inputs: &Inputs, opts: &Options) -> Result<Roster> {
     let ex = input::read_exemptions(scores, &secondary(&inputs.read))?;
     let mut r = build_exemptions(&cands, &ex, opts);
     problems.append(&mut r.input_errors);
+    let listed: HashSet<&str> = cands.iter().map(|c| c.exam_no.as_str()).collect();
+    let outside: Vec<&str> = ex
+        .approved
+        .iter()
+        .map(|e| e.exam_no.as_str())
+        .filter(|n| !listed.contains(n))
+        .collect();
+    problems.extend(unmatched::report(
+        scores,
+        "准考证号",
+        &inputs.candidates,
+        listed,
+        &outside,
+    ));
     r.input_errors = problems;
     Ok(r)
 }
@@ -491,9 +522,9 @@ impl Roster {
                 g.rows()
             ),
             (Kind::Exemptions, Lang::En) => format!(
-                "Total: {} candidates, {} courses",
-                g.candidates(self.columns),
-                g.rows()
+                "Total: {}, {}",
+                count_en(g.candidates(self.columns), "candidate", "candidates"),
+                count_en(g.rows(), "course", "courses")
             ),
             (_, Lang::Zh) => format!("合计：{} 人", g.rows()),
             (_, Lang::En) => format!("Total: {}", g.rows()),
@@ -521,12 +552,17 @@ impl Roster {
                 self.total()
             ),
             (Kind::Exemptions, Lang::En) => format!(
-                "Overall: {groups} schools, {} candidates, {} courses",
-                self.groups
-                    .iter()
-                    .map(|g| g.candidates(self.columns))
-                    .sum::<usize>(),
-                self.total()
+                "Overall: {}, {}, {}",
+                count_en(groups, "school", "schools"),
+                count_en(
+                    self.groups
+                        .iter()
+                        .map(|g| g.candidates(self.columns))
+                        .sum::<usize>(),
+                    "candidate",
+                    "candidates"
+                ),
+                count_en(self.total(), "course", "courses")
             ),
             (Kind::Graduates, Lang::Zh) => {
                 format!("总计：{groups} 个主考学校，{} 人", self.total()) + &self.photo_total(lang)
@@ -535,11 +571,18 @@ impl Roster {
                 format!("总计：{groups} 个办理地点，{} 人", self.total())
             }
             (Kind::Graduates, Lang::En) => {
-                format!("Overall: {groups} schools, {} candidates", self.total())
-                    + &self.photo_total(lang)
+                format!(
+                    "Overall: {}, {}",
+                    count_en(groups, "school", "schools"),
+                    count_en(self.total(), "candidate", "candidates")
+                ) + &self.photo_total(lang)
             }
             (Kind::Reception, Lang::En) => {
-                format!("Overall: {groups} offices, {} candidates", self.total())
+                format!(
+                    "Overall: {}, {}",
+                    count_en(groups, "office", "offices"),
+                    count_en(self.total(), "candidate", "candidates")
+                )
             }
         }
     }

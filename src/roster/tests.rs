@@ -1032,6 +1032,9 @@ fn exemptions_from_files() {
     assert_eq!(j["input_errors"][0]["code"], "roster.duplicate");
     assert_eq!(j["input_errors"][0]["severity"], "warning");
     assert_eq!(j["input_errors"][0]["row"], 8);
+    // the row of someone not applying: information, naming the candidates file
+    assert_eq!(j["input_errors"][1]["code"], "table.unmatched_rows");
+    assert_eq!(j["input_errors"][1]["severity"], "info");
     assert_eq!(r.to_report(Lang::Zh).exit_code(), 0);
     // scores are required
     let mut i = fixture_inputs();

@@ -28,6 +28,7 @@ pub(crate) use delimited::Tuning;
 pub use msg::TableMsg;
 
 pub mod schemas;
+pub mod unmatched;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -43,9 +43,24 @@ pub enum TableMsg {
     /// `table.duplicate_column` (warning): two header columns map to the
     /// same field; the first is used.
     DuplicateColumn { header: String, first: String },
+    /// `table.unmatched_rows`: `count` rows whose exam number (`example`)
+    /// matches no record of the file `other`; `zeros`: they match once
+    /// leading zeros are restored (the probable cause is named).
+    UnmatchedRows {
+        count: usize,
+        example: String,
+        other: String,
+        zeros: bool,
+    },
     /// Wraps a message about a JSON array element, so that it says
     /// "element N" rather than relying on the row number alone.
     Element { index: usize, inner: Box<TableMsg> },
+}
+
+/// `1 row has` / `3 rows have`.
+fn rows_have(n: usize) -> String {
+    let verb = if n == 1 { "has" } else { "have" };
+    format!("{} {verb}", crate::text::count_en(n, "row", "rows"))
 }
 
 impl TableMsg {
@@ -146,6 +161,52 @@ impl TableMsg {
             ),
             (DuplicateColumn { header, first }, Lang::En) => format!(
                 "column `{header}` is the same field as the earlier column `{first}`; the earlier one is used and this one ignored"
+            ),
+            (
+                UnmatchedRows {
+                    count,
+                    example,
+                    other,
+                    zeros: true,
+                },
+                Lang::Zh,
+            ) => format!(
+                "{count} 行的准考证号（如 {example}）与 {other} 中的任何记录都对不上，但补上开头的 0 后能对上：很可能是某个文件在 Excel 中以数字格式打开或保存时丢失了开头的 0。请把准考证号列设为文本后重新导出；这些行未使用"
+            ),
+            (
+                UnmatchedRows {
+                    count,
+                    example,
+                    other,
+                    zeros: true,
+                },
+                Lang::En,
+            ) => format!(
+                "{} an exam number (e.g. {example}) that matches no record of {other}, but they match once the leading zeros are restored: one of the files probably lost its leading 0s when it was opened or saved in Excel as numbers. Export again with the column as text; these rows were not used",
+                rows_have(*count)
+            ),
+            (
+                UnmatchedRows {
+                    count,
+                    example,
+                    other,
+                    zeros: false,
+                },
+                Lang::Zh,
+            ) => format!(
+                "{count} 行的准考证号（如 {example}）与 {other} 中的任何记录都对不上，未使用（不在本次名单中的考生的记录）"
+            ),
+            (
+                UnmatchedRows {
+                    count,
+                    example,
+                    other,
+                    zeros: false,
+                },
+                Lang::En,
+            ) => format!(
+                "{} an exam number (e.g. {example}) that matches no record of {other}: not used (records of people not in this run)",
+                rows_have(*count)
             ),
             (Element { index, inner }, Lang::Zh) => {
                 format!("JSON 第 {index} 个元素：{}", inner.render(lang))

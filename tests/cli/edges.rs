@@ -584,7 +584,7 @@ fn item3_scores_that_lost_leading_zeros_are_reported_with_the_cause() {
         .collect();
     assert_eq!(p.len(), 1, "{}", v["input_errors"]);
     assert_eq!(p[0]["severity"], "info");
-    assert!(p[0]["message"].as_str().unwrap().starts_with("1 rows"));
+    assert!(p[0]["message"].as_str().unwrap().starts_with("1 row has"));
     // prior rows that lost their zeros
     let prior = std::fs::read_to_string(dir.join("prior.csv")).unwrap();
     let stripped: String = prior
@@ -620,6 +620,123 @@ fn item3_scores_that_lost_leading_zeros_are_reported_with_the_cause() {
         "{}",
         v["input_errors"]
     );
+}
+
+/// `file` in `dir` with the leading 0 of every line removed (the first
+/// column went through Excel as a number).
+fn strip_leading_zero(dir: &Path, file: &str) {
+    let text = std::fs::read_to_string(dir.join(file)).unwrap();
+    let stripped: String = text
+        .lines()
+        .map(|l| l.strip_prefix('0').unwrap_or(l).to_string() + "\n")
+        .collect();
+    std::fs::write(dir.join(file), stripped).unwrap();
+}
+
+/// The `table.unmatched_rows` problems of a report.
+fn unmatched_rows(v: &Value) -> Vec<Value> {
+    v["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "table.unmatched_rows")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn item3_candidates_tables_that_lost_leading_zeros_are_reported_everywhere() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    std::fs::write(dir.join("elig.json"), ELIG_JSON).unwrap();
+    strip_leading_zero(dir, "candidates.csv");
+    // exemptions: the scores' exemption rows match no candidate
+    let r = run_in(
+        dir,
+        &[
+            "roster",
+            "exemptions",
+            "--candidates",
+            "candidates.csv",
+            "--scores",
+            "scores.csv",
+            "--format",
+            "json",
+        ],
+    );
+    let p = unmatched_rows(&r.json());
+    assert_eq!(p.len(), 1, "{}", r.stdout);
+    assert_eq!(p[0]["severity"], "error");
+    assert!(p[0]["file"].as_str().unwrap().ends_with("scores.csv"));
+    let m = p[0]["message"].as_str().unwrap();
+    assert!(
+        m.contains("candidates.csv") && m.contains("开头的 0"),
+        "{m}"
+    );
+    assert_eq!(r.code, 1);
+    // graduates: the audited candidate is not found in the candidates table
+    let r = run_in(
+        dir,
+        &[
+            "roster",
+            "graduates",
+            "--candidates",
+            "candidates.csv",
+            "--eligibility",
+            "elig.json",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+        ],
+    );
+    let p = unmatched_rows(&r.json());
+    assert_eq!(p.len(), 1, "{}", r.stdout);
+    assert!(p[0]["file"].as_str().unwrap().ends_with("candidates.csv"));
+    assert!(p[0]["message"].as_str().unwrap().contains("leading zeros"));
+    // the photo folder named by exam number, against a list without zeros
+    std::fs::create_dir(dir.join("photos")).unwrap();
+    std::fs::copy(
+        root().join("examples/photos/astronaut_ok_white.jpg"),
+        dir.join("photos/010122100001.jpg"),
+    )
+    .unwrap();
+    let r = run_in(
+        dir,
+        &[
+            "photo",
+            "check",
+            "photos",
+            "--candidates",
+            "candidates.csv",
+            "--format",
+            "json",
+        ],
+    );
+    let p = unmatched_rows(&r.json());
+    assert_eq!(p.len(), 1, "{}", r.stdout);
+    assert!(p[0]["file"].as_str().unwrap().ends_with("candidates.csv"));
+    let m = p[0]["message"].as_str().unwrap();
+    assert!(
+        m.starts_with("1 个照片文件") && m.contains("010122100001.jpg"),
+        "{m}"
+    );
+    // and nothing is said when the numbers are intact
+    exports(dir);
+    let r = run_in(
+        dir,
+        &[
+            "photo",
+            "check",
+            "photos",
+            "--candidates",
+            "candidates.csv",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(unmatched_rows(&r.json()).is_empty(), "{}", r.stdout);
 }
 
 // ---- item 11: one language at a time ----------------------------------------

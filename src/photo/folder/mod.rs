@@ -146,6 +146,9 @@ pub struct FolderOptions {
     pub name_by: NameBy,
     /// Print ID numbers in full (default: masked as on rosters).
     pub unmask: bool,
+    /// The candidate list's file, named by the `table.unmatched_rows`
+    /// problem when file names match the list only with leading zeros.
+    pub list_file: std::path::PathBuf,
 }
 
 /// Which candidates a file stem names (indices into the list).
@@ -515,6 +518,9 @@ pub fn match_folder(
     let matched = owners.iter().filter(|o| !o.is_empty()).count();
     let skipped = checked.input_errors.len();
     report.input_errors = list_problems;
+    report
+        .input_errors
+        .extend(lost_zeros(&paths, &owners, list, opts));
     report.input_errors.extend(checked.input_errors);
     report.summary_extra = checked.summary_extra;
     report.summary_extra.push((
@@ -533,6 +539,42 @@ pub fn match_folder(
         .summary_extra
         .push(("name_by", json!(opts.name_by.as_str())));
     report
+}
+
+/// The `table.unmatched_rows` error when unmatched files are named after
+/// a listed exam number with leading zeros the list's numbers have lost
+/// (`0440….jpg` against `440…`: the list went through Excel as numbers).
+fn lost_zeros(
+    paths: &[String],
+    owners: &[Vec<usize>],
+    list: &[Listed],
+    opts: &FolderOptions,
+) -> Option<InputProblem> {
+    if !opts.name_by.exams() {
+        return None;
+    }
+    let keys: Vec<String> = list.iter().map(|c| names::stem_key(&c.exam_no)).collect();
+    let lost = crate::table::unmatched::LostZeros::new(keys.iter().map(String::as_str));
+    let files: Vec<String> = paths
+        .iter()
+        .zip(owners)
+        .filter(|(_, o)| o.is_empty())
+        .map(|(p, _)| names::stem_key(&stem_of(p)))
+        .filter(|k| k.starts_with('0') && lost.matches(k))
+        .collect();
+    let first = files.first()?;
+    Some(InputProblem {
+        file: opts.list_file.clone(),
+        row: None,
+        column: Some("准考证号".into()),
+        severity: Severity::Error,
+        code: "table.unmatched_rows",
+        message: FolderMsg::ListLostZeros {
+            count: files.len(),
+            example: first.clone(),
+        }
+        .into(),
+    })
 }
 
 #[cfg(test)]

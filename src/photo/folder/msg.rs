@@ -32,6 +32,10 @@ pub enum FolderMsg {
     ListedTwice { exam_no: String, first_row: usize },
     /// (input problem) a list row without admission number.
     NoExamNo,
+    /// (input problem `table.unmatched_rows`) `count` files, like
+    /// `example`, match a listed exam number only with the leading zeros
+    /// the list has lost.
+    ListLostZeros { count: usize, example: String },
 }
 
 impl From<FolderMsg> for Msg {
@@ -184,6 +188,19 @@ impl FolderMsg {
                     "no admission number: row not checked",
                 )
                 .into(),
+            FolderMsg::ListLostZeros { count, example } => {
+                if zh {
+                    format!(
+                        "{count} 个照片文件（如 {example}.jpg）的文件名补上名单中准考证号丢失的开头的 0 后才能对上：名单很可能在 Excel 中以数字格式打开或保存过。请把准考证号列设为文本后重新导出名单"
+                    )
+                } else {
+                    format!(
+                        "{} (e.g. {example}.jpg) {} a listed admission number only with the leading zeros the list has lost: the list was probably opened or saved in Excel as numbers. Export it again with the column as text",
+                        crate::text::count_en(*count, "photo file", "photo files"),
+                        if *count == 1 { "matches" } else { "match" }
+                    )
+                }
+            }
         }
     }
 }

@@ -171,6 +171,7 @@ fn name_by_restricts() {
     let opts = |name_by| FolderOptions {
         name_by,
         unmask: true,
+        ..Default::default()
     };
     let r = match_folder(mk(), vec![None], &list, vec![], &opts(NameBy::Exam));
     assert_eq!(codes(&r, "exam_no", "010120100001"), ["photo.missing"]);
