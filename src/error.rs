@@ -32,11 +32,11 @@ pub enum Error {
         message: String,
     },
     /// A policy or profile file is malformed.
-    #[error("{}: key `{key}`: {message}", path.display())]
+    #[error("{}: key `{key}`: {}", path.display(), message.en)]
     Policy {
         path: PathBuf,
         key: String,
-        message: String,
+        message: crate::msg::Detail,
     },
     /// An output file exists and overwriting was not asked for (the binary
     /// adds how: `--force`).
@@ -191,9 +191,11 @@ impl Error {
                     column,
                     message,
                 } => format!("{}：第 {row} 行，「{column}」列：{message}", path.display()),
-                Error::Policy { path, key, message } => {
-                    format!("{}：配置项「{key}」有误：{message}", path.display())
-                }
+                Error::Policy { path, key, message } => match key.as_str() {
+                    "(syntax)" => format!("{}：{}", path.display(), message.zh),
+                    "(top level)" => format!("{}：{}", path.display(), message.zh),
+                    _ => format!("{}：配置项「{key}」有误：{}", path.display(), message.zh),
+                },
                 Error::OutputExists { path } => {
                     format!("{}：输出文件已存在", path.display())
                 }

@@ -40,6 +40,15 @@ impl Severity {
             Severity::Error => "error",
         }
     }
+
+    /// The word a person reads: 错误/警告/提示, error/warning/info.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Severity::Info => lang.pick("提示", "info"),
+            Severity::Warning => lang.pick("警告", "warning"),
+            Severity::Error => lang.pick("错误", "error"),
+        }
+    }
 }
 
 /// One finding: a stable machine `code` (never translated), a severity, a

@@ -66,7 +66,7 @@ pub fn jpeg(data: &[u8]) {
     let _ = info.complete();
     let _ = info.summary_json();
     for p in &info.problems {
-        let _ = p.describe();
+        let _ = (p.describe(crate::Lang::Zh), p.describe(crate::Lang::En));
     }
     for slot in 0..4 {
         let _ = info.qtable(slot);

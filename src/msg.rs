@@ -38,6 +38,34 @@ impl Lang {
     }
 }
 
+/// A detail inside a message, in both languages: an operating-system
+/// error (a Chinese description of its kind, the system's own text in
+/// English), a parser's or a decoder's reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Detail {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Detail {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Detail {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// An I/O error: its kind in Chinese ([`crate::error::io_zh`]), the
+    /// system's text in English.
+    pub fn io(e: &std::io::Error) -> Self {
+        Detail::new(crate::error::io_zh(e), e.to_string())
+    }
+
+    pub fn render(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
 /// A message in both languages.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {

@@ -77,7 +77,7 @@ pub struct Common {
     /// 允许覆盖已有输出 / overwrite an existing output
     #[arg(long)]
     pub force: bool,
-    /// 消息语言 / message language [env: ZIKAO_LANG]
+    /// 消息语言 / message language [环境变量 / env: ZIKAO_LANG]
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
     /// 不显示进度条 / no progress bar

@@ -146,13 +146,155 @@ pub fn command() -> clap::Command {
             _ => cmd,
         };
     }
-    cmd
+    bilingual_help(cmd.disable_help_subcommand(true), true)
+}
+
+/// clap's own words in the help (headings, the help and version flags)
+/// in both languages, like every help text of ours, on `c` and all its
+/// subcommands.
+fn bilingual_help(c: clap::Command, root: bool) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let mut c = c
+        .help_template(
+            "{before-help}{about-with-newline}\n用法 / Usage: {usage}\n\n{all-args}{after-help}",
+        )
+        .subcommand_help_heading("命令 / Commands")
+        .disable_help_flag(true)
+        .mut_args(|a| {
+            let a = bilingual_notes(a);
+            if a.get_help_heading().is_some() {
+                a
+            } else if a.is_positional() {
+                a.help_heading("参数 / Arguments")
+            } else {
+                a.help_heading("选项 / Options")
+            }
+        })
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("显示帮助 / print help")
+                .help_heading("选项 / Options"),
+        );
+    if root {
+        c = c.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("显示版本 / print the version")
+                .help_heading("选项 / Options"),
+        );
+    }
+    c.mut_subcommands(|s| bilingual_help(s, false))
+}
+
+/// clap's `[default: …]`, `[possible values: …]` and `[env: …]` notes of
+/// an argument, worded in both languages at the end of its help.
+fn bilingual_notes(a: clap::Arg) -> clap::Arg {
+    let mut notes = Vec::new();
+    let defaults: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if !defaults.is_empty() && !a.is_hide_default_value_set() {
+        notes.push(format!("[默认 / default: {}]", defaults.join(", ")));
+    }
+    let values: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    let takes_value = a.get_action().takes_values();
+    if !values.is_empty() && !a.is_hide_possible_values_set() && takes_value {
+        notes.push(format!("[可选 / values: {}]", values.join(", ")));
+    }
+    if let Some(env) = a.get_env() {
+        if !a.is_hide_env_set() {
+            notes.push(format!("[环境变量 / env: {}]", env.to_string_lossy()));
+        }
+    }
+    if notes.is_empty() {
+        return a;
+    }
+    let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+    a.help(format!("{help} {}", notes.join(" ")))
+        .hide_default_value(true)
+        .hide_possible_values(true)
+        .hide_env(true)
+}
+
+/// A command-line error (clap's) in `lang`: in Chinese, what is wrong by
+/// kind, the usage and where to find help; in English, clap's own text.
+fn usage_error(e: &clap::Error, lang: Lang) -> String {
+    use clap::error::{ContextKind as C, ContextValue as V, ErrorKind as K};
+    if lang == Lang::En {
+        return e.render().to_string();
+    }
+    let ctx = |k: C| match e.get(k) {
+        Some(V::String(s)) => s.clone(),
+        Some(V::Strings(v)) => v.join("、"),
+        Some(V::StyledStr(s)) => s.to_string(),
+        Some(V::StyledStrs(v)) => v
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join("、"),
+        Some(V::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let arg = ctx(C::InvalidArg);
+    let what = match e.kind() {
+        K::UnknownArgument => format!("不认识的参数 {arg}"),
+        K::InvalidSubcommand => format!("不认识的命令 {}", ctx(C::InvalidSubcommand)),
+        K::InvalidValue if ctx(C::InvalidValue).is_empty() => format!("参数 {arg} 缺少值"),
+        K::InvalidValue => format!(
+            "参数 {arg} 的值 `{}` 无效（可选：{}）",
+            ctx(C::InvalidValue),
+            ctx(C::ValidValue)
+        ),
+        K::ValueValidation => format!("参数 {arg} 的值 `{}` 无效", ctx(C::InvalidValue)),
+        K::MissingRequiredArgument => format!("缺少必需的参数：{arg}"),
+        K::ArgumentConflict => format!("参数 {arg} 不能与 {} 同时使用", ctx(C::PriorArg)),
+        K::TooManyValues | K::WrongNumberOfValues | K::TooFewValues => {
+            format!("参数 {arg} 的值的个数不对")
+        }
+        K::NoEquals => format!("参数 {arg} 需要用 = 给出值"),
+        K::MissingSubcommand => "缺少命令".to_string(),
+        _ => "命令行参数有误".to_string(),
+    };
+    let mut out = format!("zikao: 命令行参数有误：{what}\n");
+    let suggestion = [C::SuggestedArg, C::SuggestedSubcommand, C::SuggestedValue]
+        .into_iter()
+        .map(ctx)
+        .find(|s| !s.is_empty());
+    if let Some(s) = suggestion {
+        out.push_str(&format!("  提示：是不是想用 {s}？\n"));
+    }
+    let usage = ctx(C::Usage);
+    if !usage.is_empty() {
+        let usage = usage.trim_start_matches("Usage:").trim();
+        out.push_str(&format!("\n用法：{usage}\n"));
+    }
+    out.push_str("\n更多信息请加 --help 查看。\n");
+    out
 }
 
 /// Runs the binary: parse, dispatch, print `zikao: {error}` once, exit 0/1/2.
 pub fn main() -> ExitCode {
     use clap::FromArgMatches;
-    let matches = command().get_matches();
+    let matches = match command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        Err(e) => {
+            eprint!("{}", usage_error(&e, lang_of_args()));
+            return ExitCode::from(2);
+        }
+    };
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let lang = common::lang_of(&cli.command);
     let verbose = common::verbose_of(&cli.command);
@@ -178,6 +320,20 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The language asked for on a command line clap could not parse:
+/// `--lang X` / `--lang=X`, else ZIKAO_LANG, else Chinese.
+fn lang_of_args() -> Lang {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .enumerate()
+        .find_map(|(i, a)| match a.strip_prefix("--lang") {
+            Some("") => args.get(i + 1).and_then(|v| Lang::parse(v)),
+            Some(v) => v.strip_prefix('=').and_then(Lang::parse),
+            None => None,
+        })
+        .unwrap_or_else(lang_default)
 }
 
 /// The language of a parsed command line (for error messages).

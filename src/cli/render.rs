@@ -4,6 +4,7 @@
 use anyhow::Result;
 use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
 use serde_json::Value;
+use zikao::render::labels::{column_label, verdict_label};
 use zikao::{Lang, Report, Severity};
 
 use super::common::Format;
@@ -39,7 +40,7 @@ pub fn summary_line(report: &Report, lang: Lang, path: &std::path::Path) -> Stri
     let parts: Vec<String> = verdicts
         .iter()
         .map(|(v, n)| match lang {
-            Lang::Zh => format!("{n} {}", verdict_zh(v)),
+            Lang::Zh => format!("{n} {}", verdict_label(v, lang)),
             Lang::En => format!("{n} {v}"),
         })
         .collect();
@@ -52,53 +53,14 @@ pub fn summary_line(report: &Report, lang: Lang, path: &std::path::Path) -> Stri
     }
 }
 
-fn verdict_zh(v: &str) -> &str {
-    match v {
-        "pass" => "合格",
-        "fail" => "不合格",
-        "eligible" => "可以毕业",
-        "ineligible" => "不能毕业",
-        "review" => "待核查",
-        "verified" => "已核验",
-        "rejected" => "不符合",
-        "fixed" => "已修正",
-        "reencoded" => "已重新编码",
-        "kept" => "已合规（保留）",
-        "refused" => "无法修正",
-        "listed" => "已列入",
-        "not_listed" => "未列入",
-        "error" => "错误",
-        _ => v,
-    }
-}
-
-fn verdict_word(v: &str, lang: Lang) -> String {
-    let zh = verdict_zh(v);
-    match lang {
-        Lang::Zh if zh != v => format!("{zh} ({v})"),
-        _ => v.to_string(),
-    }
-}
-
 /// A table for a terminal: one row per item (keys, verdict, findings), then
 /// the summary and the input problems. Widths account for CJK characters.
 pub fn table(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
     // which rules produced this report: policy, batch, as-of date
-    let ctx: Vec<String> = [
-        ("policy", "政策", "policy"),
-        ("batch", "批次", "batch"),
-        ("as_of", "评估日期", "as of"),
-    ]
-    .iter()
-    .filter_map(|(k, zh, en)| {
-        let v = report.summary_extra.iter().find(|(n, _)| n == k)?;
-        let v = scalar(&v.1);
-        (!v.is_empty()).then(|| format!("{} {v}", lang.pick(zh, en)))
-    })
-    .collect();
-    if !ctx.is_empty() {
-        out.push_str(&format!("{}: {}\n", report.command, ctx.join(" · ")));
+    let context = zikao::render::context_line(report, lang);
+    if !context.is_empty() {
+        out.push_str(&format!("{}: {context}\n", report.command));
     }
     if !report.results.is_empty() {
         let mut t = Table::new();
@@ -107,17 +69,17 @@ pub fn table(report: &Report, lang: Lang) -> String {
         let keys: Vec<&str> = report.results[0].keys.iter().map(|(k, _)| *k).collect();
         let mut header: Vec<Cell> = keys
             .iter()
-            .map(|k| Cell::new(header_word(k, lang)))
+            .map(|k| Cell::new(column_label(k, lang)))
             .collect();
-        header.push(Cell::new(lang.pick("结论", "verdict")));
-        header.push(Cell::new(lang.pick("问题", "findings")));
+        header.push(Cell::new(lang.pick("结论", "Verdict")));
+        header.push(Cell::new(lang.pick("问题", "Findings")));
         t.set_header(header);
         for it in &report.results {
             let mut row: Vec<Cell> = keys
                 .iter()
                 .map(|k| Cell::new(it.get(k).map(scalar).unwrap_or_default()))
                 .collect();
-            row.push(Cell::new(verdict_word(it.verdict, lang)));
+            row.push(Cell::new(verdict_label(it.verdict, lang)));
             let f: Vec<String> = it
                 .findings
                 .iter()
@@ -154,7 +116,7 @@ pub fn table(report: &Report, lang: Lang) -> String {
     if let Some(Value::Object(m)) = s.get("verdicts") {
         for (k, v) in m {
             t.add_row(vec![
-                Cell::new(verdict_word(k, lang)),
+                Cell::new(verdict_label(k, lang)),
                 Cell::new(v.to_string()).set_alignment(CellAlignment::Right),
             ]);
         }
@@ -178,30 +140,4 @@ pub fn table(report: &Report, lang: Lang) -> String {
         }
     }
     out
-}
-
-fn header_word(k: &str, lang: Lang) -> String {
-    let zh = match k {
-        "path" => "文件",
-        "exam_no" => "准考证号",
-        "name" => "姓名",
-        "output" => "输出",
-        "school" => "主考学校",
-        "major" => "专业",
-        "office" => "办理地点",
-        "major_code" => "专业代码",
-        "major_name" => "专业名称",
-        "level" => "层次",
-        "no" => "序号",
-        "gender" => "性别",
-        "id_no" => "证件号码",
-        "phone" => "联系电话",
-        "course_code" => "课程代码",
-        "course_name" => "课程名称",
-        "certificate" => "免考证书",
-        "approved_date" => "审核日期",
-        "photo" => "照片",
-        _ => k,
-    };
-    lang.pick(zh, k).to_string()
 }

@@ -6,6 +6,7 @@
 //! the special majors and their certificate requirements, and (for
 //! information) which certificates exempt which courses.
 
+use crate::msg::Detail;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -188,24 +189,30 @@ pub struct SubstitutionGroup {
 
 impl EligPolicy {
     /// Checks values serde cannot: returns a message naming the key.
-    pub fn validate(&self) -> Result<(), (String, String)> {
+    pub fn validate(&self) -> Result<(), (String, Detail)> {
         if !(self.pass_mark.is_finite() && (0.0..=100.0).contains(&self.pass_mark)) {
             return Err((
                 "eligibility.pass_mark".into(),
-                format!("{} is not within 0..=100", self.pass_mark),
+                Detail::new(
+                    format!("{} 不在 0 到 100 之间", self.pass_mark),
+                    format!("{} is not within 0..=100", self.pass_mark),
+                ),
             ));
         }
         for (i, c) in self.cutoffs.iter().enumerate() {
             if !(1..=12).contains(&c.batch_month) {
                 return Err((
                     format!("eligibility.cutoffs[{i}].batch_month"),
-                    format!("{} is not a month", c.batch_month),
+                    Detail::new(
+                        format!("{} 不是月份（1 到 12）", c.batch_month),
+                        format!("{} is not a month", c.batch_month),
+                    ),
                 ));
             }
             if c.year_offset.abs() > 5 {
                 return Err((
                     format!("eligibility.cutoffs[{i}].year_offset"),
-                    "must be within -5..=5".into(),
+                    Detail::new("应在 -5 到 5 之间", "must be within -5..=5"),
                 ));
             }
         }
@@ -213,7 +220,10 @@ impl EligPolicy {
             if s.major_names.is_empty() && s.major_codes.is_empty() {
                 return Err((
                     format!("eligibility.special[{i}]"),
-                    "names no major (major_names or major_codes)".into(),
+                    Detail::new(
+                        "没有指定专业（major_names 或 major_codes）",
+                        "names no major (major_names or major_codes)",
+                    ),
                 ));
             }
         }

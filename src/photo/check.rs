@@ -32,6 +32,7 @@ use super::profile::PhotoProfile;
 use super::qfactor;
 use crate::face::FaceAnalysis;
 use crate::finding::{Finding, InputProblem, Item, Report, Severity};
+use crate::msg::{Detail, Lang};
 use crate::Result;
 
 /// Options of a check run.
@@ -519,6 +520,20 @@ fn too_large(b: &mut Builder, w: u32, h: u32, opts: &CheckOptions) -> bool {
     false
 }
 
+/// Why the decoder refused the data: its kind in Chinese, the decoder's
+/// own text in English.
+fn decode_failure(e: &image::ImageError) -> Detail {
+    use image::ImageError as E;
+    let zh = match e {
+        E::Decoding(_) => "图像数据损坏或不完整",
+        E::Unsupported(_) => "使用了本工具不支持的编码方式",
+        E::Limits(_) => "图像太大，超出本工具的处理上限",
+        E::IoError(_) => "读取图像数据时出错",
+        _ => "解码器无法处理",
+    };
+    Detail::new(zh, e.to_string())
+}
+
 fn decode(
     b: &mut Builder,
     bytes: &[u8],
@@ -538,7 +553,7 @@ fn decode(
             b.push(Finding::error(
                 "photo.unreadable",
                 PhotoMsg::Corrupt {
-                    detail: e.to_string(),
+                    detail: decode_failure(&e),
                 },
             ));
             None
@@ -631,13 +646,15 @@ fn check_jpeg(b: &mut Builder, bytes: &[u8], opts: &CheckOptions) -> Option<RgbI
         }),
     );
     if !info.complete() {
-        let detail = info
-            .problems
-            .iter()
-            .map(|p| p.describe())
-            .collect::<Vec<_>>()
-            .join("; ");
-        b.set("structure_problems", detail.clone());
+        let describe = |lang| {
+            info.problems
+                .iter()
+                .map(|p| p.describe(lang))
+                .collect::<Vec<_>>()
+                .join(lang.pick("；", "; "))
+        };
+        let detail = Detail::new(describe(Lang::Zh), describe(Lang::En));
+        b.set("structure_problems", detail.en.clone());
         b.push(Finding::error(
             "photo.unreadable",
             PhotoMsg::Broken { detail },
@@ -660,7 +677,10 @@ fn check_png(b: &mut Builder, bytes: &[u8], opts: &CheckOptions) -> Option<RgbIm
         b.push(Finding::error(
             "photo.unreadable",
             PhotoMsg::Broken {
-                detail: "PNG without a readable IHDR header".into(),
+                detail: Detail::new(
+                    "PNG 文件缺少可读的 IHDR 文件头",
+                    "PNG without a readable IHDR header",
+                ),
             },
         ));
         return None;
@@ -688,7 +708,10 @@ fn check_png(b: &mut Builder, bytes: &[u8], opts: &CheckOptions) -> Option<RgbIm
         b.push(Finding::error(
             "photo.unreadable",
             PhotoMsg::Broken {
-                detail: "no IEND chunk: the PNG is truncated".into(),
+                detail: Detail::new(
+                    "没有 IEND 结束块：PNG 文件不完整",
+                    "no IEND chunk: the PNG is truncated",
+                ),
             },
         ));
         return None;
@@ -875,9 +898,16 @@ pub fn check_file(path: &Path, profile: &PhotoProfile, opts: &CheckOptions) -> P
             let mut f = vec![Finding::error(
                 "photo.unreadable",
                 PhotoMsg::ReadFailed {
-                    detail: format!(
-                        "{size} bytes, more than the {} bytes this tool reads",
-                        opts.max_file_bytes
+                    detail: Detail::new(
+                        format!(
+                            "{} 字节，超过本工具读取的上限 {} 字节",
+                            crate::text::thousands(size),
+                            crate::text::thousands(opts.max_file_bytes)
+                        ),
+                        format!(
+                            "{size} bytes, more than the {} bytes this tool reads",
+                            opts.max_file_bytes
+                        ),
                     ),
                 },
             )];
@@ -903,7 +933,7 @@ pub fn check_file(path: &Path, profile: &PhotoProfile, opts: &CheckOptions) -> P
                 vec![Finding::error(
                     "photo.unreadable",
                     PhotoMsg::ReadFailed {
-                        detail: e.to_string(),
+                        detail: Detail::io(&e),
                     },
                 )],
                 None,

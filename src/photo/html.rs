@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::finding::Report;
 use crate::msg::Lang;
+use crate::render::labels::verdict_label;
 
 pub use crate::text::escape_html as escape;
 
@@ -104,19 +105,6 @@ fn code_label(code: &str, lang: Lang) -> &'static str {
         _ => ("", ""),
     };
     lang.pick(zh, en)
-}
-
-fn verdict_label(v: &str, lang: Lang) -> String {
-    let zh = match v {
-        "pass" => "合格",
-        "fail" => "不合格",
-        "warning" | "warn" => "有警告",
-        "error" => "错误",
-        "fixed" => "已修正",
-        "skipped" => "跳过",
-        other => return other.to_string(),
-    };
-    lang.pick(zh, v).to_string()
 }
 
 fn value_text(v: &Value) -> String {

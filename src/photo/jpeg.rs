@@ -314,24 +314,44 @@ pub enum Problem {
 }
 
 impl Problem {
-    /// English description (the message layer translates the kind).
-    pub fn describe(&self) -> String {
-        match self {
-            Problem::NoSoi => "does not start with the JPEG SOI marker".into(),
-            Problem::TruncatedSegment { marker, offset } => {
+    /// The problem described in `lang`.
+    pub fn describe(&self, lang: crate::msg::Lang) -> String {
+        let zh = lang == crate::msg::Lang::Zh;
+        match (self, zh) {
+            (Problem::NoSoi, true) => "文件开头不是 JPEG 的 SOI 标记".into(),
+            (Problem::NoSoi, false) => "does not start with the JPEG SOI marker".into(),
+            (Problem::TruncatedSegment { marker, offset }, true) => {
+                format!("数据在第 {offset} 字节处的 FF{marker:02X} 段中途结束")
+            }
+            (Problem::TruncatedSegment { marker, offset }, false) => {
                 format!("data ends inside segment FF{marker:02X} at byte {offset}")
             }
-            Problem::NoEoi => "no EOI marker: the file is truncated".into(),
-            Problem::NoFrame => "no SOF frame header".into(),
-            Problem::NoScan => "no SOS: no image data".into(),
-            Problem::BadMarker { offset, byte } => {
+            (Problem::NoEoi, true) => "没有 EOI 结束标记：文件不完整".into(),
+            (Problem::NoEoi, false) => "no EOI marker: the file is truncated".into(),
+            (Problem::NoFrame, true) => "没有 SOF 帧头".into(),
+            (Problem::NoFrame, false) => "no SOF frame header".into(),
+            (Problem::NoScan, true) => "没有 SOS：没有图像数据".into(),
+            (Problem::NoScan, false) => "no SOS: no image data".into(),
+            (Problem::BadMarker { offset, byte }, true) => {
+                format!("第 {offset} 字节处应为标记，却是 {byte:#04x}")
+            }
+            (Problem::BadMarker { offset, byte }, false) => {
                 format!("byte {byte:#04x} at {offset} where a marker was expected")
             }
-            Problem::BadSegment { marker, offset } => {
+            (Problem::BadSegment { marker, offset }, true) => {
+                format!("第 {offset} 字节处的 FF{marker:02X} 段格式错误")
+            }
+            (Problem::BadSegment { marker, offset }, false) => {
                 format!("malformed segment FF{marker:02X} at byte {offset}")
             }
-            Problem::ExtraFrame { offset } => format!("a second frame header at byte {offset}"),
-            Problem::ZeroDimension => "the frame header gives a zero width or height".into(),
+            (Problem::ExtraFrame { offset }, true) => format!("第 {offset} 字节处有第二个帧头"),
+            (Problem::ExtraFrame { offset }, false) => {
+                format!("a second frame header at byte {offset}")
+            }
+            (Problem::ZeroDimension, true) => "帧头中的宽度或高度为 0".into(),
+            (Problem::ZeroDimension, false) => {
+                "the frame header gives a zero width or height".into()
+            }
         }
     }
 }
@@ -405,7 +425,7 @@ impl JpegInfo {
             "xmp": self.xmp,
             "photoshop": self.photoshop,
             "trailing_bytes": self.trailing_bytes,
-            "problems": self.problems.iter().map(|p| p.describe()).collect::<Vec<_>>(),
+            "problems": self.problems.iter().map(|p| p.describe(crate::msg::Lang::En)).collect::<Vec<_>>(),
         })
     }
 }

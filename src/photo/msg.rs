@@ -1,4 +1,4 @@
-use crate::msg::Lang;
+use crate::msg::{Detail, Lang};
 use crate::text::file_size;
 
 /// Why a photo's colour depth is not 24-bit RGB.
@@ -55,11 +55,11 @@ pub enum PhotoMsg {
     /// The JPEG structure is broken (truncated, no image data...); English
     /// detail from the parser.
     Broken {
-        detail: String,
+        detail: Detail,
     },
     /// The decoder refused the data; English detail from the decoder.
     Corrupt {
-        detail: String,
+        detail: Detail,
     },
     /// A bug (a panic) while checking this file; the other files are checked.
     InternalError {
@@ -67,7 +67,7 @@ pub enum PhotoMsg {
     },
     /// The file could not be read.
     ReadFailed {
-        detail: String,
+        detail: Detail,
     },
     /// Not decoded: the header claims more pixels than the budget.
     TooLarge {
@@ -200,7 +200,7 @@ pub enum PhotoMsg {
     SymlinkDirSkipped,
     /// (input problem) A path given that does not exist or cannot be listed.
     PathUnreadable {
-        detail: String,
+        detail: Detail,
     },
     /// (input problem) A folder with no files.
     NoFiles,
@@ -232,6 +232,7 @@ impl PhotoMsg {
                 .pick("文件内容不是图像", "the file's content is not an image")
                 .into(),
             Broken { detail } => {
+                let detail = detail.render(lang);
                 if zh {
                     format!("JPEG 文件结构不完整或损坏（{detail}）")
                 } else {
@@ -239,6 +240,7 @@ impl PhotoMsg {
                 }
             }
             Corrupt { detail } => {
+                let detail = detail.render(lang);
                 if zh {
                     format!("图像无法解码（{detail}）")
                 } else {
@@ -253,6 +255,7 @@ impl PhotoMsg {
                 }
             }
             ReadFailed { detail } => {
+                let detail = detail.render(lang);
                 if zh {
                     format!("无法读取文件（{detail}）")
                 } else {
@@ -590,6 +593,7 @@ impl PhotoMsg {
                 )
                 .into(),
             PathUnreadable { detail } => {
+                let detail = detail.render(lang);
                 if zh {
                     format!("无法读取（{detail}）")
                 } else {

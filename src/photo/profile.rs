@@ -222,30 +222,43 @@ impl PhotoProfile {
     }
 
     fn validate(&self, path: &Path) -> Result<()> {
-        let bad = |key: &str, message: &str| {
+        let bad = |key: &str, zh: &str, en: &str| {
             Err(Error::Policy {
                 path: path.to_path_buf(),
                 key: key.into(),
-                message: message.into(),
+                message: crate::msg::Detail::new(zh, en),
             })
         };
         for f in &self.file.formats {
             if !matches!(f.as_str(), "jpeg" | "png") {
                 return bad(
                     "file.formats",
+                    &format!("`{f}`：只能检查 `jpeg` 和 `png`"),
                     &format!("`{f}`: only `jpeg` and `png` can be checked"),
                 );
             }
         }
         if self.file.formats.is_empty() {
-            return bad("file.formats", "at least one format is needed");
+            return bad(
+                "file.formats",
+                "至少需要一种格式",
+                "at least one format is needed",
+            );
         }
         if self.file.extensions.is_empty() {
-            return bad("file.extensions", "at least one extension is needed");
+            return bad(
+                "file.extensions",
+                "至少需要一个扩展名",
+                "at least one extension is needed",
+            );
         }
         if let (Some(a), Some(b)) = (self.file.min_bytes, self.file.max_bytes) {
             if a > b {
-                return bad("file.min_bytes", "larger than file.max_bytes");
+                return bad(
+                    "file.min_bytes",
+                    "大于 file.max_bytes",
+                    "larger than file.max_bytes",
+                );
             }
         }
         let g = &self.geometry;
@@ -255,11 +268,19 @@ impl PhotoProfile {
             ("geometry.face_width", g.face_width),
         ] {
             if r[0] > r[1] {
-                return bad(k, "range is [low, high] with low <= high");
+                return bad(
+                    k,
+                    "范围应写作 [下限, 上限]，且下限不大于上限",
+                    "range is [low, high] with low <= high",
+                );
             }
         }
         if g.frame_width == 0 || g.frame_height == 0 {
-            return bad("geometry.frame_width", "frame must not be empty");
+            return bad(
+                "geometry.frame_width",
+                "画面尺寸不能为 0",
+                "frame must not be empty",
+            );
         }
         Ok(())
     }

@@ -19,6 +19,7 @@
 //! A file named on the command line is always handed on, whatever it is.
 //! Entries are sorted by path, so the order is deterministic.
 
+use crate::msg::Detail;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -96,7 +97,7 @@ pub fn walk(paths: &[PathBuf], opts: &WalkOptions) -> Vec<Entry> {
                 Severity::Error,
                 "photo.unreadable",
                 PhotoMsg::PathUnreadable {
-                    detail: "not a regular file".into(),
+                    detail: not_regular(),
                 },
             ))),
             Err(e) => out.push(Entry::Skipped(problem(
@@ -104,7 +105,7 @@ pub fn walk(paths: &[PathBuf], opts: &WalkOptions) -> Vec<Entry> {
                 Severity::Error,
                 "photo.unreadable",
                 PhotoMsg::PathUnreadable {
-                    detail: e.to_string(),
+                    detail: Detail::io(&e),
                 },
             ))),
         }
@@ -128,7 +129,7 @@ fn walk_dir(dir: &Path, depth: usize, opts: &WalkOptions, out: &mut Vec<Entry>) 
                 Severity::Error,
                 "photo.unreadable",
                 PhotoMsg::PathUnreadable {
-                    detail: e.to_string(),
+                    detail: Detail::io(&e),
                 },
             )));
             return 1;
@@ -160,7 +161,10 @@ fn walk_dir(dir: &Path, depth: usize, opts: &WalkOptions, out: &mut Vec<Entry>) 
                     Severity::Warning,
                     "photo.unreadable",
                     PhotoMsg::PathUnreadable {
-                        detail: format!("folders nested deeper than {MAX_DEPTH} levels"),
+                        detail: Detail::new(
+                            format!("文件夹嵌套超过 {MAX_DEPTH} 层"),
+                            format!("folders nested deeper than {MAX_DEPTH} levels"),
+                        ),
                     },
                 )));
                 continue;
@@ -183,7 +187,7 @@ fn walk_dir(dir: &Path, depth: usize, opts: &WalkOptions, out: &mut Vec<Entry>) 
                     Severity::Warning,
                     "photo.unreadable",
                     PhotoMsg::PathUnreadable {
-                        detail: "not a regular file".into(),
+                        detail: not_regular(),
                     },
                 ))),
                 Err(e) => out.push(Entry::Skipped(problem(
@@ -191,7 +195,7 @@ fn walk_dir(dir: &Path, depth: usize, opts: &WalkOptions, out: &mut Vec<Entry>) 
                     Severity::Warning,
                     "photo.unreadable",
                     PhotoMsg::PathUnreadable {
-                        detail: e.to_string(),
+                        detail: Detail::io(&e),
                     },
                 ))),
             }
@@ -201,7 +205,7 @@ fn walk_dir(dir: &Path, depth: usize, opts: &WalkOptions, out: &mut Vec<Entry>) 
                 Severity::Warning,
                 "photo.unreadable",
                 PhotoMsg::PathUnreadable {
-                    detail: "not a regular file".into(),
+                    detail: not_regular(),
                 },
             )));
         }
@@ -267,10 +271,16 @@ pub fn not_an_image(path: &Path, explicit: bool) -> Option<InputProblem> {
             Severity::Error,
             "photo.unreadable",
             PhotoMsg::PathUnreadable {
-                detail: e.to_string(),
+                detail: Detail::io(&e),
             },
         )),
     }
+}
+
+/// The detail of a path that is neither a file nor a folder (a device,
+/// a socket).
+fn not_regular() -> Detail {
+    Detail::new("不是普通文件", "not a regular file")
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! complete file a user can copy and edit for `--policy-file`.
 //! Every value in the built-in files cites the seed line it comes from.
 
+use crate::msg::Detail;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -99,19 +100,25 @@ impl Policy {
 
     /// Checks the values a type cannot: months are months, no duplicates,
     /// marks within 0..=100. Returns the key path and what is wrong.
-    pub fn validate(&self) -> std::result::Result<(), (String, String)> {
+    pub fn validate(&self) -> std::result::Result<(), (String, Detail)> {
         let mut seen = Vec::new();
         for (i, m) in self.batch_months.iter().enumerate() {
             if !(1..=12).contains(m) {
                 return Err((
                     format!("batch_months[{i}]"),
-                    format!("{m} is not a month (1..=12)"),
+                    Detail::new(
+                        format!("{m} 不是月份（1 到 12）"),
+                        format!("{m} is not a month (1..=12)"),
+                    ),
                 ));
             }
             if seen.contains(m) {
                 return Err((
                     format!("batch_months[{i}]"),
-                    format!("month {m} is listed twice"),
+                    Detail::new(
+                        format!("{m} 月重复列出"),
+                        format!("month {m} is listed twice"),
+                    ),
                 ));
             }
             seen.push(*m);
@@ -121,7 +128,10 @@ impl Policy {
             if !(1..=12).contains(&b.month) {
                 return Err((
                     format!("prereq.batches[{i}].month"),
-                    format!("{} is not a month (1..=12)", b.month),
+                    Detail::new(
+                        format!("{} 不是月份（1 到 12）", b.month),
+                        format!("{} is not a month (1..=12)", b.month),
+                    ),
                 ));
             }
         }
@@ -134,7 +144,7 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Re
     let de = toml::Deserializer::parse(text).map_err(|e| Error::Policy {
         path: path.to_path_buf(),
         key: "(syntax)".into(),
-        message: e.to_string().trim().to_string(),
+        message: toml_detail(text, &e, true),
     })?;
     serde_path_to_error::deserialize(de).map_err(|e| {
         let key = e.path().to_string();
@@ -145,9 +155,79 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Re
             } else {
                 key
             },
-            message: e.into_inner().to_string().trim().to_string(),
+            message: toml_detail(text, &e.into_inner(), false),
         }
     })
+}
+
+/// A TOML error in both languages: the parser's own text in English; in
+/// Chinese, the line and column and what is wrong (the usual serde
+/// messages are translated; any other names the line only).
+fn toml_detail(text: &str, e: &toml::de::Error, syntax: bool) -> Detail {
+    let en = e.to_string().trim().to_string();
+    let at = e
+        .span()
+        .map(|s| {
+            let before = &text[..s.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("第 {line} 行第 {col} 列：")
+        })
+        .unwrap_or_default();
+    let m = e.message();
+    let quoted = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
+    let what = if syntax {
+        "TOML 语法错误（请检查引号、方括号和逗号是否成对、完整）".to_string()
+    } else if let Some(rest) = m.strip_prefix("unknown field ") {
+        let known: Vec<String> = rest
+            .split("expected one of ")
+            .nth(1)
+            .map(|l| {
+                l.split(", ")
+                    .map(|k| k.trim_matches('`').to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        format!(
+            "未知的配置项 `{}`（拼写有误？可用：{}）",
+            quoted(rest),
+            known.join("、")
+        )
+    } else if let Some(rest) = m.strip_prefix("missing field ") {
+        format!("缺少必需的配置项 `{}`", quoted(rest))
+    } else if let Some(rest) = m.strip_prefix("unknown variant ") {
+        format!("不认识的取值 `{}`", quoted(rest))
+    } else if let Some(rest) = m.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        format!(
+            "值的类型不对：应为{}，实为{}",
+            toml_type_zh(expected),
+            toml_type_zh(found)
+        )
+    } else if m.starts_with("invalid value: ") || m.starts_with("invalid length ") {
+        "取值不符合要求".to_string()
+    } else if m.starts_with("duplicate key") {
+        "配置项重复".to_string()
+    } else {
+        "配置有误".to_string()
+    };
+    Detail::new(format!("{at}{what}"), en)
+}
+
+/// A serde type description (`u64`, `a string`, `string "a"`) in Chinese.
+fn toml_type_zh(t: &str) -> &'static str {
+    let t = t.trim_start_matches("a ").trim_start_matches("an ");
+    let word = t.split([' ', ':']).next().unwrap_or("");
+    match word {
+        "string" | "str" | "char" => "字符串",
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "integer" | "usize" => "整数",
+        "f32" | "f64" | "float" | "floating" => "数字",
+        "boolean" | "bool" => "true 或 false",
+        "sequence" | "array" => "数组 [...]",
+        "map" | "table" | "struct" => "表 [...] 或 {...}",
+        "datetime" | "date" => "日期",
+        _ => "其他类型",
+    }
 }
 
 /// A graduation batch, `YYYY-MM` (e.g. `2022-06`).

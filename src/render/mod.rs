@@ -18,6 +18,8 @@ use crate::msg::Lang;
 use crate::output::neutralize;
 use crate::{Error, Result};
 
+pub mod labels;
+
 /// A cell of a rendered table.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Cell {
@@ -177,13 +179,17 @@ pub(crate) fn items_table(items: &[Item], lang: Lang) -> Table {
     }
 }
 
-/// Input problems as a table: file, row, column, severity, code, message.
+/// Input problems as a table for a person (workbook, printed page): file,
+/// row, column, severity, code, message, headed and worded in `lang`.
 pub(crate) fn input_errors_table(problems: &[InputProblem], lang: Lang) -> Table {
     let opt = |s: Option<String>| s.map(Cell::Text).unwrap_or(Cell::Empty);
     Table {
-        header: ["file", "row", "column", "severity", "code", "message"]
-            .map(String::from)
-            .to_vec(),
+        header: match lang {
+            Lang::Zh => ["文件", "行", "列", "级别", "代码", "说明"],
+            Lang::En => ["File", "Row", "Column", "Severity", "Code", "Message"],
+        }
+        .map(String::from)
+        .to_vec(),
         rows: problems
             .iter()
             .map(|p| {
@@ -191,7 +197,7 @@ pub(crate) fn input_errors_table(problems: &[InputProblem], lang: Lang) -> Table
                     Cell::Text(p.file.display().to_string()),
                     p.row.map(|r| Cell::Number(r as f64)).unwrap_or(Cell::Empty),
                     opt(p.column.clone()),
-                    Cell::Text(p.severity.as_str().to_string()),
+                    Cell::Text(p.severity.label(lang).to_string()),
                     Cell::Text(p.code.to_string()),
                     Cell::Text(p.message.render(lang)),
                 ]
@@ -341,18 +347,109 @@ pub(crate) fn add_input_errors_sheet(
     Ok(())
 }
 
-/// The report as an Excel workbook: a `results` sheet with the same
-/// columns as [`to_csv`] (header bold and frozen, column widths fitted to
-/// the text, CJK counted double) and, when there are any, an
-/// `input_errors` sheet.
+/// Which rules made the report, from its summary: policy, batch, as-of
+/// date, photo standard, as `(label, value)` in `lang`.
+pub fn context(report: &Report, lang: Lang) -> Vec<(&'static str, String)> {
+    [
+        ("policy", "政策", "policy"),
+        ("batch", "批次", "batch"),
+        ("as_of", "评估日期", "as of"),
+        ("profile", "照片标准", "photo standard"),
+    ]
+    .iter()
+    .filter_map(|(k, zh, en)| {
+        let (_, v) = report.summary_extra.iter().find(|(n, _)| n == k)?;
+        let v = match v {
+            Value::String(s) => s.clone(),
+            Value::Null => return None,
+            other => other.to_string(),
+        };
+        (!v.is_empty()).then(|| (lang.pick(zh, en), v))
+    })
+    .collect()
+}
+
+/// [`context`] as one line: `政策 guangdong · 批次 2022-06 · 评估日期 …`.
+pub fn context_line(report: &Report, lang: Lang) -> String {
+    context(report, lang)
+        .iter()
+        .map(|(l, v)| format!("{l} {v}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The report as an Excel workbook for a person:
+/// - `results`: the columns of [`to_csv`] headed in `lang` (header bold
+///   and frozen, widths fitted to the text, CJK counted double), verdicts
+///   as words; the policy · batch · as-of line is the printed page header;
+/// - `summary`: the same line's values, the totals per verdict and code;
+/// - `input_errors`, when there are any.
 pub fn to_xlsx(report: &Report, lang: Lang) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
+    let f = Formats::new(false);
     {
         let ws = wb.add_worksheet();
         ws.set_name("results").map_err(xlsx_err)?;
-        let f = Formats::new(false);
-        write_table(ws, 0, &items_table(&report.results, lang), &f)?;
+        let mut t = items_table(&report.results, lang);
+        let verdict_col = t.header.iter().position(|h| h == "verdict");
+        t.header = t
+            .header
+            .iter()
+            .map(|k| labels::column_label(k, lang).into_owned())
+            .collect();
+        if let Some(i) = verdict_col {
+            for row in &mut t.rows {
+                if let Cell::Text(v) = &row[i] {
+                    row[i] = Cell::Text(labels::verdict_label(v, lang).into_owned());
+                }
+            }
+        }
+        write_table(ws, 0, &t, &f)?;
         ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+        let line = context_line(report, lang);
+        if !line.is_empty() {
+            // Excel's header codes start with &: escape a literal one
+            ws.set_header(format!(
+                "&L{} — {}",
+                report.command,
+                line.replace('&', "&&")
+            ));
+        }
+    }
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("summary").map_err(xlsx_err)?;
+        let mut rows: Vec<Vec<Cell>> = context(report, lang)
+            .into_iter()
+            .map(|(l, v)| vec![Cell::Text(l.to_string()), Cell::Text(v)])
+            .collect();
+        let (verdicts, codes) = report.counts();
+        let n = |v: usize| Cell::Number(v as f64);
+        rows.push(vec![
+            Cell::Text(lang.pick("合计", "total").into()),
+            n(report.results.len()),
+        ]);
+        for (v, c) in verdicts {
+            rows.push(vec![
+                Cell::Text(labels::verdict_label(v, lang).into_owned()),
+                n(c),
+            ]);
+        }
+        for (code, c) in codes {
+            rows.push(vec![Cell::Text(code.to_string()), n(c)]);
+        }
+        rows.push(vec![
+            Cell::Text(lang.pick("输入问题", "input problems").into()),
+            n(report.input_errors.len()),
+        ]);
+        let t = Table {
+            header: vec![
+                format!("{} {}", report.command, lang.pick("汇总", "summary")),
+                lang.pick("值", "value").to_string(),
+            ],
+            rows,
+        };
+        write_table(ws, 0, &t, &f)?;
     }
     if !report.input_errors.is_empty() {
         add_input_errors_sheet(&mut wb, "input_errors", &report.input_errors, lang)?;

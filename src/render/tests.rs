@@ -116,14 +116,16 @@ fn xlsx_results_and_input_errors() {
     });
     let bytes = to_xlsx(&r, Lang::Zh).unwrap();
     let mut x = Xlsx::new(Cursor::new(bytes)).unwrap();
-    assert_eq!(x.sheet_names(), ["results", "input_errors"]);
+    assert_eq!(x.sheet_names(), ["results", "summary", "input_errors"]);
     let rows: Vec<Vec<Data>> = x
         .worksheet_range("results")
         .unwrap()
         .rows()
         .map(|r| r.to_vec())
         .collect();
-    assert_eq!(rows[0][0], Data::String("exam_no".into()));
+    // headed for a person, in the report's language
+    assert_eq!(rows[0][0], Data::String("准考证号".into()));
+    assert_eq!(rows[0][3], Data::String("结论".into()));
     // identifiers stay text: never numbers, no lost digits
     assert_eq!(rows[1][0], Data::String("010120100001".into()));
     assert_eq!(rows[2][0], Data::String("440106199001010011".into()));
@@ -141,7 +143,8 @@ fn xlsx_results_and_input_errors() {
         .rows()
         .map(|r| r.to_vec())
         .collect();
-    assert_eq!(errs[0][5], Data::String("message".into()));
+    assert_eq!(errs[0][5], Data::String("说明".into()));
+    assert_eq!(errs[1][3], Data::String("错误".into()));
     assert_eq!(errs[1][1], Data::Float(7.0));
     assert_eq!(errs[1][2], Data::String("课程代码".into()));
     assert_eq!(errs[1][4], Data::String("table.scientific".into()));
@@ -150,8 +153,39 @@ fn xlsx_results_and_input_errors() {
 
 #[test]
 fn xlsx_without_input_errors_has_one_sheet() {
-    let x = Xlsx::new(Cursor::new(to_xlsx(&sample(), Lang::En).unwrap())).unwrap();
-    assert_eq!(x.sheet_names(), ["results"]);
+    let mut r = sample();
+    r.summary_extra
+        .push(("policy", serde_json::json!("guangdong")));
+    r.summary_extra
+        .push(("batch", serde_json::json!("2022-06")));
+    let mut x = Xlsx::new(Cursor::new(to_xlsx(&r, Lang::En).unwrap())).unwrap();
+    assert_eq!(x.sheet_names(), ["results", "summary"]);
+    let head: Vec<Vec<Data>> = x
+        .worksheet_range("results")
+        .unwrap()
+        .rows()
+        .map(|r| r.to_vec())
+        .collect();
+    assert_eq!(head[0][0], Data::String("Exam no.".into()));
+    // which rules: the summary sheet names them (and the printed page header)
+    let sum: Vec<Vec<Data>> = x
+        .worksheet_range("summary")
+        .unwrap()
+        .rows()
+        .map(|r| r.to_vec())
+        .collect();
+    assert_eq!(
+        sum[1],
+        [
+            Data::String("policy".into()),
+            Data::String("guangdong".into())
+        ]
+    );
+    assert_eq!(
+        sum[2],
+        [Data::String("batch".into()), Data::String("2022-06".into())]
+    );
+    assert_eq!(sum[3][0], Data::String("total".into()));
 }
 
 #[test]

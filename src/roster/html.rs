@@ -315,16 +315,7 @@ pub(crate) fn write(r: &Roster, lang: Lang) -> String {
         table_section(
             &mut body,
             t,
-            &{
-                let mut t = input_errors_table(&r.input_errors, lang);
-                t.header = match lang {
-                    Lang::Zh => ["文件", "行", "列", "级别", "代码", "说明"],
-                    Lang::En => ["File", "Row", "Column", "Severity", "Code", "Message"],
-                }
-                .map(String::from)
-                .to_vec();
-                t
-            },
+            &input_errors_table(&r.input_errors, lang),
             "input_errors",
             "input-errors",
             None,

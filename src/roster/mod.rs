@@ -176,6 +176,18 @@ pub static RECEPTION_COLUMNS: &[Column] = &[
     c("phone", "联系电话", "Phone"),
 ];
 
+/// The printed column of `key` in any roster.
+pub fn column(key: &str) -> Option<&'static Column> {
+    [
+        GRADUATES_PHOTO_COLUMNS,
+        EXEMPTIONS_COLUMNS,
+        RECEPTION_COLUMNS,
+    ]
+    .into_iter()
+    .flatten()
+    .find(|c| c.key == key)
+}
+
 /// A line of information printed under a group's heading (an office's
 /// dates, address, phones, hours).
 #[derive(Clone, Debug, PartialEq)]

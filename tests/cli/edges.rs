@@ -256,7 +256,7 @@ fn item9_format_help_lists_only_supported_formats() {
         .stdout
         .lines()
         .skip_while(|l| !l.contains("--format"))
-        .find(|l| l.contains("possible values"))
+        .find(|l| l.contains("可选 / values"))
         .unwrap_or_default()
         .to_string();
     assert!(line.contains("html") && !line.contains("xlsx"), "{line}");
@@ -265,7 +265,7 @@ fn item9_format_help_lists_only_supported_formats() {
         .stdout
         .lines()
         .skip_while(|l| !l.contains("--format"))
-        .find(|l| l.contains("possible values"))
+        .find(|l| l.contains("可选 / values"))
         .unwrap_or_default()
         .to_string();
     assert!(line.contains("xlsx") && !line.contains("html"), "{line}");
@@ -1010,10 +1010,12 @@ fn photo_verdict_words_are_the_same_everywhere() {
     let photos = root().join("examples/photos");
     let r = run_in(d.path(), &["photo", "check", photos.to_str().unwrap()]);
     assert!(
-        r.stdout.contains("不合格 (fail)") && r.stdout.contains("合格 (pass)"),
+        r.stdout.contains("不合格") && r.stdout.contains("合格"),
         "{}",
         r.stdout
     );
+    // one language at a time: no verdict key in parentheses
+    assert!(!r.stdout.contains("(fail)"), "{}", r.stdout);
     assert!(!r.stdout.contains("通过"), "{}", r.stdout);
     let r = run_in(
         d.path(),
@@ -1026,4 +1028,192 @@ fn photo_verdict_words_are_the_same_everywhere() {
     );
     let html = std::fs::read_to_string(d.path().join("r.html")).unwrap();
     assert!(html.contains("不合格") && !html.contains("不通过"));
+}
+
+// ---- item 11 (rest): clap's words, decoder and parser texts, workbooks ------
+
+#[test]
+fn item11_help_and_usage_errors_have_no_english_only_words() {
+    let d = tempfile::tempdir().unwrap();
+    for args in [
+        &["--help"][..],
+        &["photo", "check", "--help"],
+        &["roster", "graduates", "--help"],
+    ] {
+        let r = run_in(d.path(), args);
+        assert_eq!(r.code, 0);
+        assert!(r.stdout.contains("用法 / Usage:"), "{}", r.stdout);
+        assert!(r.stdout.contains("选项 / Options:"), "{}", r.stdout);
+        assert!(r.stdout.contains("显示帮助 / print help"), "{}", r.stdout);
+        for english in [
+            "\nUsage:",
+            "\nOptions:",
+            "Print help",
+            "[default:",
+            "[possible values:",
+        ] {
+            assert!(!r.stdout.contains(english), "{english} in {}", r.stdout);
+        }
+    }
+    // clap's errors: Chinese by default, clap's own text with --lang en
+    let r = run_in(d.path(), &["photo", "check", "--bogus", "x.jpg"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("不认识的参数 --bogus"), "{}", r.stderr);
+    assert!(!r.stderr.contains("error:"), "{}", r.stderr);
+    let r = run_in(d.path(), &["photoo"]);
+    assert!(r.stderr.contains("是不是想用 photo"), "{}", r.stderr);
+    let r = run_in(
+        d.path(),
+        &["photo", "check", "--bogus", "x.jpg", "--lang", "en"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unexpected argument"), "{}", r.stderr);
+}
+
+#[test]
+fn item11_decoder_and_policy_parser_texts_follow_the_language() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    // a truncated JPEG and one whose Huffman table is destroyed
+    let good = std::fs::read(root().join("examples/photos/astronaut_ok_white.jpg")).unwrap();
+    std::fs::create_dir(dir.join("p")).unwrap();
+    std::fs::write(dir.join("p/trunc.jpg"), &good[..good.len() / 2]).unwrap();
+    let mut bad = good.clone();
+    let dht = bad.windows(2).position(|w| w == [0xFF, 0xC4]).unwrap();
+    bad[dht + 4..dht + 20].fill(0xFF);
+    std::fs::write(dir.join("p/dht.jpg"), &bad).unwrap();
+    let messages = |lang: &str| -> Vec<String> {
+        let r = run_in(
+            dir,
+            &["photo", "check", "p", "--format", "json", "--lang", lang],
+        );
+        r.json()["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|i| i["findings"].as_array().unwrap().clone())
+            .filter(|f| f["code"] == "photo.unreadable")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let zh = messages("zh");
+    assert_eq!(zh.len(), 2, "{zh:?}");
+    for m in &zh {
+        assert!(
+            !m.chars().any(|c| c.is_ascii_lowercase()),
+            "English in a Chinese message: {m}"
+        );
+    }
+    assert!(zh.iter().any(|m| m.contains("文件不完整")), "{zh:?}");
+    assert!(zh.iter().any(|m| m.contains("图像数据损坏")), "{zh:?}");
+    let en = messages("en");
+    assert!(en.iter().any(|m| m.contains("no EOI marker")), "{en:?}");
+    assert!(en.iter().any(|m| m.contains("huffman")), "{en:?}");
+    // a policy file with a misspelt key and one with a wrong type
+    std::fs::write(dir.join("typo.toml"), "name = 'x'\nbach_months = [6]\n").unwrap();
+    std::fs::write(
+        dir.join("type.toml"),
+        "name = 'x'\n[eligibility]\npass_mark = true\n",
+    )
+    .unwrap();
+    let r = run_in(dir, &["policy", "check", "typo.toml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("第 2 行第 1 列") && r.stderr.contains("未知的配置项 `bach_months`"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("TOML parse error"), "{}", r.stderr);
+    let r = run_in(dir, &["policy", "check", "type.toml"]);
+    assert!(r.stderr.contains("应为数字"), "{}", r.stderr);
+    let r = run_in(dir, &["policy", "check", "typo.toml", "--lang", "en"]);
+    assert!(
+        r.stderr.contains("unknown field `bach_months`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn item5_and_11_workbooks_are_headed_in_the_language_and_name_the_rules() {
+    use calamine::{Data, Reader, Xlsx};
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    let read = |name: &str| {
+        let mut x: Xlsx<_> = calamine::open_workbook(dir.join(name)).unwrap();
+        let sheets = x.sheet_names();
+        let rows = |x: &mut Xlsx<_>, s: &str| -> Vec<Vec<String>> {
+            x.worksheet_range(s)
+                .unwrap()
+                .rows()
+                .map(|r| r.iter().map(|c: &Data| c.to_string()).collect())
+                .collect()
+        };
+        let results = rows(&mut x, "results");
+        let summary = rows(&mut x, "summary");
+        (sheets, results, summary)
+    };
+    let r = run_in(dir, &elig_args(&["-o", "e.xlsx"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let (sheets, results, summary) = read("e.xlsx");
+    assert_eq!(sheets[..2], ["results", "summary"]);
+    assert_eq!(results[0][..3], ["准考证号", "姓名", "结论"]);
+    assert!(results[1..]
+        .iter()
+        .all(|r| r[2] == "不能毕业" || r[2] == "待核查" || r[2] == "可以毕业"));
+    let pairs: Vec<(String, String)> = summary
+        .iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    assert!(
+        pairs.contains(&("政策".into(), "guangdong".into())),
+        "{pairs:?}"
+    );
+    assert!(
+        pairs.contains(&("批次".into(), "2022-06".into())),
+        "{pairs:?}"
+    );
+    assert!(pairs.iter().any(|(k, _)| k == "评估日期"), "{pairs:?}");
+    let r = run_in(dir, &elig_args(&["-o", "e_en.xlsx", "--lang", "en"]));
+    assert_eq!(r.code, 1);
+    let (_, results, _) = read("e_en.xlsx");
+    assert_eq!(results[0][..3], ["Exam no.", "Name", "Verdict"]);
+}
+
+// ---- item 17 (rest): the photo report prints; annotated photos have a legend ---
+
+#[test]
+fn item17_photo_html_prints_and_annotated_photos_carry_a_legend() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let photos = root().join("examples/photos");
+    let r = run_in(
+        dir,
+        &[
+            "photo",
+            "check",
+            photos.to_str().unwrap(),
+            "-o",
+            "r.html",
+            "--annotate",
+            "ann",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let html = std::fs::read_to_string(dir.join("r.html")).unwrap();
+    // a print stylesheet: the header not sticky, no filters, cards whole
+    let print = &html[html.find("@media print").expect("print stylesheet")..];
+    assert!(print.contains("position:static") && print.contains(".filters"));
+    assert!(print.contains("break-inside:avoid"));
+    // which standard, and measurements as labelled rows, not raw JSON
+    assert!(html.contains("照片标准 national"), "no context line");
+    assert!(html.contains("<th>像素尺寸</th><td>480 × 640</td>"));
+    assert!(!html.contains("measurements: {"));
+    // every annotated PNG is the photo plus a legend strip under it
+    for e in std::fs::read_dir(dir.join("ann")).unwrap() {
+        let img = image::open(e.unwrap().path()).unwrap();
+        assert_eq!(img.width(), 480);
+        assert!(img.height() > 640 + 40, "{}", img.height());
+    }
 }

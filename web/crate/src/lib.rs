@@ -216,11 +216,8 @@ pub unsafe extern "C" fn zk_unreadable(
     r.item.ok = false;
     r.item.findings = vec![Finding::error(
         "photo.unreadable",
-        PhotoMsg::Corrupt {
-            detail: format!(
-                "internal error while checking: {}",
-                String::from_utf8_lossy(detail)
-            ),
+        PhotoMsg::InternalError {
+            detail: String::from_utf8_lossy(detail).into_owned(),
         },
     )];
     for (k, v) in r.item.extra.iter_mut() {
