@@ -107,10 +107,38 @@ fn code_label(code: &str, lang: Lang) -> &'static str {
     lang.pick(zh, en)
 }
 
+/// A measured or expected value as a person reads it: a number without a
+/// needless `.0`, a range `[a, b]` or `{min, max}` as `a–b`, other
+/// values as compact JSON.
 fn value_text(v: &Value) -> String {
+    let num = |v: &Value| {
+        v.as_f64().map(|f| {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{}", f as i64)
+            } else {
+                format!("{f}")
+            }
+        })
+    };
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
+        Value::Number(_) => num(v).unwrap_or_default(),
+        Value::Array(a) if a.len() == 2 && a.iter().all(Value::is_number) => {
+            format!(
+                "{}–{}",
+                num(&a[0]).unwrap_or_default(),
+                num(&a[1]).unwrap_or_default()
+            )
+        }
+        Value::Object(m) if m.contains_key("min") || m.contains_key("max") => {
+            match (m.get("min").and_then(num), m.get("max").and_then(num)) {
+                (Some(a), Some(b)) => format!("{a}–{b}"),
+                (Some(a), None) => format!("≥ {a}"),
+                (None, Some(b)) => format!("≤ {b}"),
+                (None, None) => v.to_string(),
+            }
+        }
         other => other.to_string(),
     }
 }
@@ -191,11 +219,7 @@ pub fn render_html(
 fn page_header(h: &mut String, report: &Report, lang: Lang) {
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let (verdicts, codes) = report.counts();
-    let title = format!(
-        "{} — {}",
-        t("照片检查报告", "Photo check report"),
-        escape(report.command)
-    );
+    let title = t("照片检查报告", "Photo check report");
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
