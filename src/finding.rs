@@ -325,37 +325,18 @@ impl Report {
         }
     }
 
-    /// Counts: total items, items per verdict, items per finding code,
-    /// input errors, plus the command's own fields.
     /// Items per verdict, and items per finding code (an item with two
-    /// findings of one code counts once).
+    /// findings of one code counts once). One pass: a province's 200,000
+    /// items take a few milliseconds.
     pub fn counts(&self) -> (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>) {
-        use rayon::prelude::*;
-        type Counts = (
-            HashMap<&'static str, usize, FastHash>,
-            HashMap<&'static str, usize, FastHash>,
-        );
-        // counted on all threads, a part each, then added up
-        let (verdicts, codes) = self
-            .results
-            .par_iter()
-            .with_min_len(1024)
-            .fold(Counts::default, |(mut verdicts, mut codes), it| {
-                *verdicts.entry(it.verdict).or_default() += 1;
-                for code in it.codes() {
-                    *codes.entry(code).or_default() += 1;
-                }
-                (verdicts, codes)
-            })
-            .reduce(Counts::default, |(mut v1, mut c1), (v2, c2)| {
-                for (k, n) in v2 {
-                    *v1.entry(k).or_default() += n;
-                }
-                for (k, n) in c2 {
-                    *c1.entry(k).or_default() += n;
-                }
-                (v1, c1)
-            });
+        let mut verdicts: HashMap<&'static str, usize, FastHash> = HashMap::default();
+        let mut codes: HashMap<&'static str, usize, FastHash> = HashMap::default();
+        for it in &self.results {
+            *verdicts.entry(it.verdict).or_default() += 1;
+            for code in it.codes() {
+                *codes.entry(code).or_default() += 1;
+            }
+        }
         (verdicts.into_iter().collect(), codes.into_iter().collect())
     }
 

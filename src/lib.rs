@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod date;
 pub mod error;
 pub mod finding;
 /// The bodies of the fuzz targets in `tests/fuzz/` and their replay test;

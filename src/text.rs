@@ -12,6 +12,13 @@ pub fn half_width(s: &str) -> String {
         .collect()
 }
 
+/// `x` rounded to `decimals` places (half away from zero), the one
+/// rounding of every reported measurement.
+pub fn round_to(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale).round() / scale
+}
+
 /// An English count with its noun: `1 row`, `3 rows` (`one`/`many` are
 /// the singular and plural forms).
 pub fn count_en(n: usize, one: &str, many: &str) -> String {
@@ -142,7 +149,7 @@ pub fn file_size(bytes: u64, lang: crate::Lang) -> String {
     }
     let kb = bytes as f64 / 1024.0;
     let kb = if kb < 100.0 {
-        let r = (kb * 10.0).round() / 10.0;
+        let r = round_to(kb, 1);
         if r.fract() == 0.0 {
             format!("{r:.0}")
         } else {

@@ -358,11 +358,14 @@ impl PolicyArgs {
 
 /// Reads `YYYY-MM-DD` (also `YYYY/MM/DD`, `YYYYMMDD`).
 pub fn parse_date(s: &str) -> Result<NaiveDate> {
-    let t = s.trim();
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%Y/%m/%d"))
-        .or_else(|_| NaiveDate::parse_from_str(t, "%Y%m%d"))
-        .map_err(|_| anyhow::anyhow!("`{s}` is not a date YYYY-MM-DD / 日期格式应为 YYYY-MM-DD"))
+    match zikao::date::DateVal::parse(s) {
+        Some(zikao::date::DateVal::Day(d)) => Ok(d),
+        _ => Err(zikao::Error::usage(
+            format!("`{s}` 不是日期，日期格式应为 YYYY-MM-DD"),
+            format!("`{s}` is not a date YYYY-MM-DD"),
+        )
+        .into()),
+    }
 }
 
 /// Table-reading options (--encoding, --sheet).

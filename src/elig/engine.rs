@@ -7,8 +7,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
+use crate::date::Batch;
 use crate::finding::{Item, Lazy, Severity};
-use crate::policy::Batch;
 
 use super::load::{Attempt, Candidate, Notes, Place, ScoreKind, ScoreValue};
 use super::plan::{Plan, Plans, ProgramLevel, Variant};
@@ -281,7 +281,7 @@ pub(super) fn relevant(v: &Variant, e: &Eval) -> Vec<u32> {
 
 /// A number of credits rounded to one decimal, written as an integer when whole.
 pub(crate) fn round1(x: f64) -> Value {
-    let r = (x * 10.0).round() / 10.0;
+    let r = crate::text::round_to(x, 1);
     if (r - r.round()).abs() < EPS {
         json!(r.round() as i64)
     } else {

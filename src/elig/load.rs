@@ -135,46 +135,9 @@ pub enum Place {
 /// A date or a month: the earliest and latest day it may mean.
 pub type DateRange = (NaiveDate, NaiveDate);
 
-/// Reads `YYYY-MM-DD`, `YYYY/M/D`, `YYYYMMDD`, `YYYY年M月D日`, or a month
-/// (`YYYY-MM`, `YYYYMM`, `YYYY年M月`) as the range of its days.
+/// A date or a month as the range of its days ([`crate::date::DateVal`]).
 pub fn parse_date(s: &str) -> Option<DateRange> {
-    let t = norm(s);
-    let t = t.trim_end_matches('日');
-    let parts: Vec<&str> = if t.bytes().all(|b| b.is_ascii_digit()) {
-        match t.len() {
-            8 => vec![&t[..4], &t[4..6], &t[6..]],
-            6 => vec![&t[..4], &t[4..]],
-            _ => return None,
-        }
-    } else {
-        t.split(['-', '/', '.', '年', '月'])
-            .filter(|p| !p.is_empty())
-            .collect()
-    };
-    let y: i32 = parts.first()?.parse().ok()?;
-    let m: u32 = parts.get(1)?.parse().ok()?;
-    if !(1900..=2999).contains(&y) {
-        return None;
-    }
-    match parts.get(2) {
-        Some(d) => {
-            if parts.len() > 3 {
-                return None;
-            }
-            let d = NaiveDate::from_ymd_opt(y, m, d.parse().ok()?)?;
-            Some((d, d))
-        }
-        None => {
-            let lo = NaiveDate::from_ymd_opt(y, m, 1)?;
-            let hi = if m == 12 {
-                NaiveDate::from_ymd_opt(y + 1, 1, 1)?
-            } else {
-                NaiveDate::from_ymd_opt(y, m + 1, 1)?
-            }
-            .pred_opt()?;
-            Some((lo, hi))
-        }
-    }
+    crate::date::DateVal::parse(s).map(|d| d.range())
 }
 
 /// One kept score record.

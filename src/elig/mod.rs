@@ -28,8 +28,9 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde_json::json;
 
+use crate::date::Batch;
 use crate::finding::{InputProblem, Report};
-use crate::policy::{Batch, Policy};
+use crate::policy::Policy;
 use crate::table::{self, ReadOptions, Row, Schema};
 use crate::{Error, Result};
 

@@ -10,7 +10,7 @@ use crate::msg::Detail;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::policy::MonthDay;
+use crate::date::MonthDay;
 
 /// The `[eligibility]` section.
 #[derive(Clone, Debug, Deserialize)]
@@ -231,7 +231,7 @@ impl EligPolicy {
     }
 
     /// The cut-off date for `kind` records in a batch (`None`: no cut-off).
-    pub fn cutoff(&self, batch: crate::policy::Batch, kind: RecordKind) -> Option<NaiveDate> {
+    pub fn cutoff(&self, batch: crate::date::Batch, kind: RecordKind) -> Option<NaiveDate> {
         self.cutoffs
             .iter()
             .find(|c| c.batch_month == batch.month && c.kinds.contains(&kind))

@@ -18,6 +18,7 @@
 //! # Ok::<(), zikao::Error>(())
 //! ```
 
+use crate::text::round_to;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -77,10 +78,6 @@ fn ext_of(path: &Path) -> String {
     path.extension()
         .map(|e| e.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-fn round1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
 }
 
 /// The measurement keys every item carries (null when not measurable).
@@ -429,7 +426,7 @@ pub fn exif_dpi(e: &jpeg::Exif) -> Option<(f64, f64)> {
 }
 
 fn fmt_dpi(d: (f64, f64)) -> String {
-    format!("{}x{} dpi", round1(d.0), round1(d.1))
+    format!("{}x{} dpi", round_to(d.0, 1), round_to(d.1, 1))
 }
 
 fn check_dpi(b: &mut Builder, sources: &[(&str, Option<(f64, f64)>)]) {
@@ -441,13 +438,13 @@ fn check_dpi(b: &mut Builder, sources: &[(&str, Option<(f64, f64)>)]) {
     for (n, d) in sources {
         dens.insert(
             n.to_lowercase().replace(' ', "_"),
-            d.map_or(Value::Null, |d| json!([round1(d.0), round1(d.1)])),
+            d.map_or(Value::Null, |d| json!([round_to(d.0, 1), round_to(d.1, 1)])),
         );
     }
     b.set("density", Value::Object(dens));
     if let Some((_, d)) = present.first() {
-        b.set("dpi_x", round1(d.0));
-        b.set("dpi_y", round1(d.1));
+        b.set("dpi_x", round_to(d.0, 1));
+        b.set("dpi_y", round_to(d.1, 1));
     }
     let Some(req) = b.profile.image.dpi else {
         return;
@@ -456,7 +453,7 @@ fn check_dpi(b: &mut Builder, sources: &[(&str, Option<(f64, f64)>)]) {
     let expected = json!(req);
     let measured = json!(present
         .iter()
-        .map(|(n, d)| (n.to_string(), json!([round1(d.0), round1(d.1)])))
+        .map(|(n, d)| (n.to_string(), json!([round_to(d.0, 1), round_to(d.1, 1)])))
         .collect::<Map<_, _>>());
     if present.is_empty() {
         b.push(
@@ -492,8 +489,8 @@ fn check_dpi(b: &mut Builder, sources: &[(&str, Option<(f64, f64)>)]) {
             Finding::error(
                 "photo.dpi",
                 PhotoMsg::DpiWrong {
-                    x: round1(d.0),
-                    y: round1(d.1),
+                    x: round_to(d.0, 1),
+                    y: round_to(d.1, 1),
                     source: src.to_string(),
                     required: req,
                 },
@@ -741,13 +738,13 @@ fn check_geometry(b: &mut Builder, fa: &FaceAnalysis, img_w: u32, img_h: u32) {
         return;
     };
     // Measurements in the image's own pixels.
-    b.set("head_top", p.head_top.map(|v| round1(v as f64)));
+    b.set("head_top", p.head_top.map(|v| round_to(v as f64, 1)));
     b.set("head_cut", p.head_cut);
-    b.set("eye_left_y", round1(p.eye_left.y as f64));
-    b.set("eye_right_y", round1(p.eye_right.y as f64));
-    b.set("face_width", p.face_width.map(|v| round1(v as f64)));
-    b.set("face_center_x", round1(p.face_center_x as f64));
-    b.set("tilt_deg", round1(p.tilt_deg as f64));
+    b.set("eye_left_y", round_to(p.eye_left.y as f64, 1));
+    b.set("eye_right_y", round_to(p.eye_right.y as f64, 1));
+    b.set("face_width", p.face_width.map(|v| round_to(v as f64, 1)));
+    b.set("face_center_x", round_to(p.face_center_x as f64, 1));
+    b.set("tilt_deg", round_to(p.tilt_deg as f64, 1));
     if !g.enabled {
         return;
     }
@@ -757,7 +754,7 @@ fn check_geometry(b: &mut Builder, fa: &FaceAnalysis, img_w: u32, img_h: u32) {
     if p.head_top_estimated {
         // the head top was not seen: say so, never claim a cut or a
         // position from an estimate
-        let est = p.head_top.map(|y| round1(y as f64 * sy));
+        let est = p.head_top.map(|y| round_to(y as f64 * sy, 1));
         b.push(
             Finding::warning(
                 "photo.head_top_unmeasured",
@@ -779,7 +776,7 @@ fn check_geometry(b: &mut Builder, fa: &FaceAnalysis, img_w: u32, img_h: u32) {
     } else {
         match p.head_top {
             Some(y) => {
-                let y = round1(y as f64 * sy);
+                let y = round_to(y as f64 * sy, 1);
                 if !range_ok(y, g.head_top) {
                     b.push(
                         Finding::error(
@@ -801,8 +798,8 @@ fn check_geometry(b: &mut Builder, fa: &FaceAnalysis, img_w: u32, img_h: u32) {
             ),
         }
     }
-    let ly = round1(p.eye_left.y as f64 * sy);
-    let ry = round1(p.eye_right.y as f64 * sy);
+    let ly = round_to(p.eye_left.y as f64 * sy, 1);
+    let ry = round_to(p.eye_right.y as f64 * sy, 1);
     if !range_ok(ly, g.eye_y) || !range_ok(ry, g.eye_y) {
         b.push(
             Finding::error(
@@ -820,7 +817,7 @@ fn check_geometry(b: &mut Builder, fa: &FaceAnalysis, img_w: u32, img_h: u32) {
     }
     match p.face_width {
         Some(w) => {
-            let w = round1(w as f64 * sx);
+            let w = round_to(w as f64 * sx, 1);
             if !range_ok(w, g.face_width) {
                 b.push(
                     Finding::error(
@@ -841,7 +838,7 @@ fn check_geometry(b: &mut Builder, fa: &FaceAnalysis, img_w: u32, img_h: u32) {
                 .expected(json!(g.face_width)),
         ),
     }
-    let cx = round1(p.face_center_x as f64 * sx);
+    let cx = round_to(p.face_center_x as f64 * sx, 1);
     let mid = g.frame_width as f64 / 2.0;
     if (cx - mid).abs() > g.center_tolerance {
         b.push(
@@ -867,7 +864,7 @@ fn check_geometry(b: &mut Builder, fa: &FaceAnalysis, img_w: u32, img_h: u32) {
                     max: g.max_tilt_deg,
                 },
             )
-            .measured(round1(tilt))
+            .measured(round_to(tilt, 1))
             .expected(json!({"max_abs_deg": g.max_tilt_deg})),
         );
     }

@@ -569,11 +569,11 @@ pub fn analyze_with(
 }
 
 fn round2(x: f32) -> Value {
-    json!(((x as f64) * 100.0).round() / 100.0)
+    json!(crate::text::round_to(x as f64, 2))
 }
 
 fn round4(x: f32) -> Value {
-    json!(((x as f64) * 10000.0).round() / 10000.0)
+    json!(crate::text::round_to(x as f64, 4))
 }
 
 // ---------------------------------------------------------------------------

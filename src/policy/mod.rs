@@ -8,14 +8,13 @@
 //! Every value in the built-in files cites the seed line it comes from.
 
 use crate::msg::Detail;
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::{Error, Result};
+
+pub use crate::date::{Batch, MonthDay};
 
 /// A complete policy.
 #[derive(Clone, Debug, Deserialize)]
@@ -230,105 +229,10 @@ fn toml_type_zh(t: &str) -> &'static str {
     }
 }
 
-/// A graduation batch, `YYYY-MM` (e.g. `2022-06`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Batch {
-    pub year: i32,
-    pub month: u32,
-}
-
-impl Batch {
-    /// The first day of the batch month.
-    pub fn first_day(self) -> NaiveDate {
-        // Total even for a batch built in code with a bad month (a parsed
-        // batch and a validated policy never have one).
-        NaiveDate::from_ymd_opt(self.year, self.month.clamp(1, 12), 1).unwrap_or(NaiveDate::MAX)
-    }
-
-    /// The batch a date falls in for a policy: the first batch month on or
-    /// after the date's month (December wraps to next year's first month).
-    pub fn for_date(date: NaiveDate, months: &[u32]) -> Batch {
-        use chrono::Datelike;
-        let mut ms: Vec<u32> = if months.is_empty() {
-            vec![6, 12]
-        } else {
-            months.to_vec()
-        };
-        ms.sort_unstable();
-        match ms.iter().find(|m| **m >= date.month()) {
-            Some(m) => Batch {
-                year: date.year(),
-                month: *m,
-            },
-            None => Batch {
-                year: date.year() + 1,
-                month: ms[0],
-            },
-        }
-    }
-}
-
-impl fmt::Display for Batch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
-impl FromStr for Batch {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        let t = s.trim();
-        let (y, m) = t
-            .split_once(['-', '/', '.'])
-            .or_else(|| (t.len() == 6).then(|| t.split_at(4)))
-            .ok_or_else(|| format!("batch `{s}` is not YYYY-MM (e.g. 2022-06)"))?;
-        let year: i32 = y
-            .parse()
-            .map_err(|_| format!("batch `{s}` is not YYYY-MM (e.g. 2022-06)"))?;
-        let month: u32 = m
-            .parse()
-            .map_err(|_| format!("batch `{s}` is not YYYY-MM (e.g. 2022-06)"))?;
-        if !(1900..=2999).contains(&year) || !(1..=12).contains(&month) {
-            return Err(format!("batch `{s}` is not YYYY-MM (e.g. 2022-06)"));
-        }
-        Ok(Batch { year, month })
-    }
-}
-
-/// A month-day in a policy file (`"05-01"`), resolved against a batch year.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "String")]
-pub struct MonthDay {
-    pub month: u32,
-    pub day: u32,
-}
-
-impl MonthDay {
-    pub fn in_year(self, year: i32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(year, self.month, self.day)
-            .or_else(|| NaiveDate::from_ymd_opt(year, self.month.clamp(1, 12), 28))
-            .unwrap_or(NaiveDate::MAX)
-    }
-}
-
-impl TryFrom<String> for MonthDay {
-    type Error = String;
-    fn try_from(s: String) -> std::result::Result<Self, String> {
-        let (m, d) = s
-            .split_once('-')
-            .ok_or_else(|| format!("`{s}` is not MM-DD"))?;
-        let month: u32 = m.parse().map_err(|_| format!("`{s}` is not MM-DD"))?;
-        let day: u32 = d.parse().map_err(|_| format!("`{s}` is not MM-DD"))?;
-        if NaiveDate::from_ymd_opt(2000, month, day).is_none() {
-            return Err(format!("`{s}` is not a valid MM-DD"));
-        }
-        Ok(MonthDay { month, day })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn builtins_parse() {

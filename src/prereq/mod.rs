@@ -24,9 +24,10 @@ use serde_json::{json, Value};
 pub use checks::{EligEntry, Proof, QualificationLevel};
 pub use msg::{PrereqMsg, Side};
 
+use crate::date::Batch;
 use crate::finding::{Finding, InputProblem, Item, Report, Severity};
 use crate::idno;
-use crate::policy::{Batch, Policy};
+use crate::policy::Policy;
 use crate::table::{self, schemas, ReadOptions};
 use crate::{Error, Result};
 

@@ -15,7 +15,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::policy::{Batch, MonthDay};
+use crate::date::{Batch, MonthDay};
 
 /// The `[prereq]` section.
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -9,12 +9,9 @@ use serde_json::Value;
 use super::input::{major_key, Candidate, Exemption, Exemptions};
 use super::{shown_id, Group, Kind, Options, Roster, Section, EXEMPTIONS_COLUMNS};
 
-/// A date of the table reader (`YYYY-MM-DD`, or `YYYY-MM` taken as the
-/// first of the month).
+/// A date of the table reader (`YYYY-MM` taken as the first of the month).
 fn date_of(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .or_else(|| NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").ok())
+    crate::date::DateVal::parse(s).map(|d| d.range().0)
 }
 
 /// Builds the exemption summary: the approved exemptions of the candidates

@@ -36,9 +36,10 @@ pub use input::{Candidate, EligEntry, Eligibility, Exemption, Exemptions};
 pub use msg::RosterMsg;
 pub use reception::build_reception;
 
+use crate::date::Batch;
 use crate::finding::{InputProblem, Item, Report, Severity};
 use crate::msg::Lang;
-use crate::policy::{Batch, Policy};
+use crate::policy::Policy;
 use crate::table::unmatched;
 use crate::table::ReadOptions;
 use crate::text::count_en;

@@ -136,7 +136,7 @@ pub fn build_reception(cands: &[Candidate], sched: &ReceptionPolicy, opts: &Opti
     let year = sched
         .batch
         .as_deref()
-        .and_then(|b| b.parse::<crate::policy::Batch>().ok())
+        .and_then(|b| b.parse::<crate::date::Batch>().ok())
         .or(opts.batch)
         .map(|b| b.year);
     let with_year = |d: &String| -> String {

@@ -1,6 +1,6 @@
 //! Turning one cell into the value delivered for its column's [`Kind`].
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 
 use super::{Kind, TableMsg};
 use crate::finding::Severity;
@@ -12,8 +12,7 @@ pub const MAX_CODE: usize = 64;
 pub const MAX_VALUE: usize = 256;
 /// Longest text cell, in bytes.
 pub const MAX_TEXT: usize = 10_000;
-/// Dates outside these years are not accepted.
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+use crate::date::YEARS;
 
 /// A cell as a source gives it.
 #[derive(Debug)]
@@ -499,108 +498,15 @@ fn is_decimal(s: &str) -> bool {
 
 /// An Excel serial date (1900 or 1904 system) as `YYYY-MM-DD`.
 pub(crate) fn serial_date(serial: f64, is_1904: bool) -> Option<String> {
-    if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
-        return None;
-    }
-    let days = serial.floor() as i64;
-    let (epoch, days) = if is_1904 {
-        (NaiveDate::from_ymd_opt(1904, 1, 1)?, days)
-    } else if days < 60 {
-        // before Excel's phantom 1900-02-29
-        (NaiveDate::from_ymd_opt(1899, 12, 31)?, days)
-    } else {
-        (NaiveDate::from_ymd_opt(1899, 12, 30)?, days)
-    };
-    let d = epoch.checked_add_signed(Duration::days(days))?;
-    if !YEARS.contains(&d.year()) {
-        return None;
-    }
-    Some(d.format("%Y-%m-%d").to_string())
+    crate::date::serial_day(serial, is_1904).map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-/// Reads a date written in one of the usual ways; returns `YYYY-MM-DD`, or
-/// `YYYY-MM` for a year and month. `None` when it is not a valid date.
-///
-/// Accepted: `2023-06-30`, `2023/6/30`, `2023.6.30`, `20230630`,
-/// `2023年6月30日`, any of these followed by a time (`2023-06-30 00:00:00`,
-/// `2023-06-30T08:00`), `2023-06`, `2023/6`, `2023.06`, `202306`,
-/// `2023年6月`, and an Excel serial of 5 digits (`45107`, `45107.5`).
+/// Reads a date written in one of the usual ways ([`crate::date::DateVal::parse`]);
+/// returns `YYYY-MM-DD`, or `YYYY-MM` for a year and month. `None` when it
+/// is not a valid date. Date columns are normalised with it once, when the
+/// table is read, so the commands see only these two forms.
 pub fn parse_date(s: &str) -> Option<String> {
-    let h = crate::text::norm(s);
-    let mut s = h.as_str();
-    // drop a time part
-    if let Some(i) = s.find([' ', 'T']) {
-        let rest = s[i + 1..].trim();
-        if rest.is_empty()
-            || (rest.contains(':')
-                && rest
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | ' ' | 'Z' | '+' | '-')))
-        {
-            s = s[..i].trim();
-        } else {
-            return None;
-        }
-    }
-    let mut t = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '年' | '月' => t.push('-'),
-            '日' | '号' => {}
-            _ => t.push(c),
-        }
-    }
-    let t = t.trim_end_matches('-');
-    if t.is_empty() {
-        return None;
-    }
-    if t.bytes().all(|b| b.is_ascii_digit()) {
-        return match t.len() {
-            8 => ymd(&t[..4], &t[4..6], Some(&t[6..])),
-            6 => ymd(&t[..4], &t[4..], None),
-            5 => serial_date(t.parse().ok()?, false),
-            _ => None,
-        };
-    }
-    if let Some((int, frac)) = t.split_once('.') {
-        if int.len() == 5
-            && int.bytes().all(|b| b.is_ascii_digit())
-            && !frac.is_empty()
-            && frac.bytes().all(|b| b.is_ascii_digit())
-        {
-            return serial_date(t.parse().ok()?, false);
-        }
-    }
-    let sep = t.bytes().find(|b| matches!(b, b'-' | b'/' | b'.'))?;
-    let parts: Vec<&str> = t.split(sep as char).collect();
-    match parts.as_slice() {
-        [y, m, d] => ymd(y, m, Some(d)),
-        [y, m] => ymd(y, m, None),
-        _ => None,
-    }
-}
-
-fn ymd(y: &str, m: &str, d: Option<&str>) -> Option<String> {
-    let num = |s: &str, lens: std::ops::RangeInclusive<usize>| -> Option<u32> {
-        if lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
-            s.parse().ok()
-        } else {
-            None
-        }
-    };
-    let year = num(y, 4..=4)? as i32;
-    let month = num(m, 1..=2)?;
-    if !YEARS.contains(&year) || !(1..=12).contains(&month) {
-        return None;
-    }
-    match d {
-        Some(d) => {
-            let day = num(d, 1..=2)?;
-            let date = NaiveDate::from_ymd_opt(year, month, day)?;
-            Some(date.format("%Y-%m-%d").to_string())
-        }
-        None => Some(format!("{year:04}-{month:02}")),
-    }
+    crate::date::DateVal::parse(s).map(|d| d.show())
 }
 
 #[cfg(test)]

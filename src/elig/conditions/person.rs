@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use serde_json::json;
 
+use crate::date::Batch;
 use crate::finding::Finding;
-use crate::policy::Batch;
 
 use super::super::engine::Ctx;
 use super::super::load::{add_months, Candidate, Cert};

@@ -25,6 +25,7 @@ mod pad;
 pub mod plan;
 pub mod target;
 
+use crate::text::round_to;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -158,10 +159,6 @@ const FILE_LEVEL: &[&str] = &[
     "photo.color_depth",
     "photo.dimensions",
 ];
-
-fn r1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
-}
 
 /// Makes one photo compliant with `profile`, or says why it cannot be.
 /// A profile fix-size cannot aim at (no exact size or no geometry) is
@@ -351,7 +348,10 @@ pub fn fix_for(
                     rgb: pad.rgb,
                 },
             )
-            .measured(json!(pads.iter().map(|(_, p)| r1(*p)).collect::<Vec<_>>())),
+            .measured(json!(pads
+                .iter()
+                .map(|(_, p)| round_to(*p, 1))
+                .collect::<Vec<_>>())),
         );
     }
     findings.push(
@@ -366,10 +366,10 @@ pub fn fix_for(
             },
         )
         .measured(json!([
-            r1(used.x),
-            r1(used.y),
-            r1(used.width),
-            r1(used.height)
+            round_to(used.x, 1),
+            round_to(used.y, 1),
+            round_to(used.width, 1),
+            round_to(used.height, 1)
         ])),
     );
     findings.extend(enc.findings);
@@ -379,13 +379,13 @@ pub fn fix_for(
     let mut extra = vec![
         (
             "crop",
-            json!({"x": r1(used.x), "y": r1(used.y), "width": r1(used.width), "height": r1(used.height)}),
+            json!({"x": round_to(used.x, 1), "y": round_to(used.y, 1), "width": round_to(used.width, 1), "height": round_to(used.height, 1)}),
         ),
         ("scale", json!((used.scale * 10000.0).round() / 10000.0)),
         (
             "planned",
-            json!({"head_top": r1(used.head_top as f64), "eye_y": r1(used.eye_y as f64),
-                   "face_width": r1(used.face_width as f64), "center_x": r1(used.center_x as f64)}),
+            json!({"head_top": round_to(used.head_top as f64, 1), "eye_y": round_to(used.eye_y as f64, 1),
+                   "face_width": round_to(used.face_width as f64, 1), "center_x": round_to(used.center_x as f64, 1)}),
         ),
     ];
     extra.extend(enc.extra);
@@ -636,7 +636,7 @@ fn plan_refusal(e: PlanError, g: &SourceGeometry) -> Refusal {
                 limit: limit as f32,
             },
         )
-        .measured(json!({"face_width_px": r1(g.face_width as f64), "upscale_needed": r1(needed * 100.0) / 100.0}))
+        .measured(json!({"face_width_px": round_to(g.face_width as f64, 1), "upscale_needed": round_to(needed * 100.0, 1) / 100.0}))
         .expected(json!({"max_upscale": limit})),
         PlanError::Proportions => Refusal::one(
             "fix.proportions",
@@ -652,7 +652,7 @@ fn plan_refusal(e: PlanError, g: &SourceGeometry) -> Refusal {
                 missing_px: missing as f32,
             },
         )
-        .measured(json!({"edges": edges.iter().map(|e| format!("{e:?}").to_lowercase()).collect::<Vec<_>>(), "missing_px": r1(missing)})),
+        .measured(json!({"edges": edges.iter().map(|e| format!("{e:?}").to_lowercase()).collect::<Vec<_>>(), "missing_px": round_to(missing, 1)})),
     }
 }
 
