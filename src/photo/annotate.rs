@@ -191,11 +191,47 @@ pub fn annotate(img: &RgbImage, face: Option<&FaceGeometry>, ranges: &GeometryRa
     let (w, h) = (img.width() as f32, img.height() as f32);
     // Label size: 2 px cells on 480 wide, more on bigger pictures.
     let s = ((w / 240.0).round() as i64).max(1);
-    let thin = (s / 2).max(1);
+    let pen = Pen {
+        s,
+        thin: (s / 2).max(1),
+        w,
+        h,
+    };
+    let cx = face.map(|f| f.face_center_x).unwrap_or(ranges.center_x);
+    let eye_y = face
+        .map(|f| (f.eye_left.y + f.eye_right.y) / 2.0)
+        .unwrap_or((ranges.eyes.0 + ranges.eyes.1) / 2.0);
+    // the cheek zone: from a little above the eyes to well below them
+    let cheeks = (eye_y - 0.05 * h, eye_y + 0.15 * h);
+    range_bands(&mut out, ranges, cx, cheeks, &pen);
+    centre_guides(&mut out, ranges, &pen);
+    if let Some(f) = face {
+        measured(&mut out, f, ranges, cheeks, &pen);
+    }
+    out
+}
 
-    // Bands of the ranges.
+/// Sizes of the drawing on one picture: label cell `s`, line width
+/// `thin`, picture `w` x `h`.
+struct Pen {
+    s: i64,
+    thin: i64,
+    w: f32,
+    h: f32,
+}
+
+/// The translucent bands where the head top, the eyes and the cheek
+/// boundaries (around the face centre `cx`, over `cheeks`) must lie.
+fn range_bands(
+    out: &mut RgbImage,
+    ranges: &GeometryRanges,
+    cx: f32,
+    (by0, by1): (f32, f32),
+    pen: &Pen,
+) {
+    let w = pen.w;
     tint(
-        &mut out,
+        out,
         0.0,
         ranges.head_top.0,
         w,
@@ -203,93 +239,64 @@ pub fn annotate(img: &RgbImage, face: Option<&FaceGeometry>, ranges: &GeometryRa
         HEAD_BAND,
         0.22,
     );
-    tint(
-        &mut out,
-        0.0,
-        ranges.eyes.0,
-        w,
-        ranges.eyes.1,
-        EYE_BAND,
-        0.18,
-    );
-    let cx = face.map(|f| f.face_center_x).unwrap_or(ranges.center_x);
-    let eye_y = face
-        .map(|f| (f.eye_left.y + f.eye_right.y) / 2.0)
-        .unwrap_or((ranges.eyes.0 + ranges.eyes.1) / 2.0);
+    tint(out, 0.0, ranges.eyes.0, w, ranges.eyes.1, EYE_BAND, 0.18);
     let (wmin, wmax) = (ranges.face_width.0 / 2.0, ranges.face_width.1 / 2.0);
-    let (by0, by1) = (eye_y - 0.05 * h, eye_y + 0.15 * h);
-    tint(&mut out, cx - wmax, by0, cx - wmin, by1, WIDTH_BAND, 0.22);
-    tint(&mut out, cx + wmin, by0, cx + wmax, by1, WIDTH_BAND, 0.22);
+    tint(out, cx - wmax, by0, cx - wmin, by1, WIDTH_BAND, 0.22);
+    tint(out, cx + wmin, by0, cx + wmax, by1, WIDTH_BAND, 0.22);
+}
 
-    // Required centre and its tolerance.
-    let c = ranges.center_x;
-    line(&mut out, c, 0.0, c, h, [255, 255, 255], thin, 0);
-    line(&mut out, c, 0.0, c, h, [0, 0, 0], thin, (6 * s) as usize);
+/// The required centre line (white and black dashes) and its tolerance
+/// (grey dashes).
+fn centre_guides(out: &mut RgbImage, ranges: &GeometryRanges, pen: &Pen) {
+    let (c, h, s, thin) = (ranges.center_x, pen.h, pen.s, pen.thin);
+    line(out, c, 0.0, c, h, [255, 255, 255], thin, 0);
+    line(out, c, 0.0, c, h, [0, 0, 0], thin, (6 * s) as usize);
     for t in [c - ranges.center_tolerance, c + ranges.center_tolerance] {
-        line(
-            &mut out,
-            t,
-            0.0,
-            t,
-            h,
-            [150, 150, 150],
-            thin,
-            (3 * s) as usize,
-        );
+        line(out, t, 0.0, t, h, [150, 150, 150], thin, (3 * s) as usize);
     }
+}
 
-    let Some(f) = face else { return out };
+/// What was measured, green inside its range and red outside, with the
+/// values: the detector's box, the head top, the eyes, the cheek
+/// boundaries and the face width, the face centre and its offset.
+fn measured(
+    out: &mut RgbImage,
+    f: &FaceGeometry,
+    ranges: &GeometryRanges,
+    (by0, by1): (f32, f32),
+    pen: &Pen,
+) {
+    let Pen { s, thin, w, h } = *pen;
 
     // Detector box, for orientation.
     let b = f.face_box;
     let grey = [170, 170, 170];
-    line(&mut out, b.x, b.y, b.x + b.width, b.y, grey, thin, 0);
-    line(
-        &mut out,
-        b.x,
-        b.y + b.height,
-        b.x + b.width,
-        b.y + b.height,
-        grey,
-        thin,
-        0,
-    );
-    line(&mut out, b.x, b.y, b.x, b.y + b.height, grey, thin, 0);
-    line(
-        &mut out,
-        b.x + b.width,
-        b.y,
-        b.x + b.width,
-        b.y + b.height,
-        grey,
-        thin,
-        0,
-    );
+    let (x0, y0, x1, y1) = (b.x, b.y, b.x + b.width, b.y + b.height);
+    for (ax, ay, bx, by) in [
+        (x0, y0, x1, y0),
+        (x0, y1, x1, y1),
+        (x0, y0, x0, y1),
+        (x1, y0, x1, y1),
+    ] {
+        line(out, ax, ay, bx, by, grey, thin, 0);
+    }
 
     // Head top.
     if let Some(t) = f.head_top {
         let col = verdict(inside(t, ranges.head_top) && !f.head_cut);
-        line(&mut out, 0.0, t, w, t, col, 2 * thin, 0);
-        text(&mut out, 2.0, t + 3.0, s, &format!("{t:.0}"), col);
+        line(out, 0.0, t, w, t, col, 2 * thin, 0);
+        text(out, 2.0, t + 3.0, s, &format!("{t:.0}"), col);
     } else if f.head_cut {
-        line(&mut out, 0.0, 0.0, w, 0.0, BAD, 3 * thin, 0);
+        line(out, 0.0, 0.0, w, 0.0, BAD, 3 * thin, 0);
     }
 
     // Eyes.
     let r = 0.04 * w;
-    line(
-        &mut out,
-        f.eye_left.x,
-        f.eye_left.y,
-        f.eye_right.x,
-        f.eye_right.y,
-        [255, 255, 255],
-        thin,
-        0,
-    );
-    for (e, dx) in [(f.eye_left, -1.0f32), (f.eye_right, 1.0)] {
+    let (l, rt) = (f.eye_left, f.eye_right);
+    line(out, l.x, l.y, rt.x, rt.y, [255, 255, 255], thin, 0);
+    for (e, dx) in [(l, -1.0f32), (rt, 1.0)] {
         let col = verdict(inside(e.y, ranges.eyes));
-        cross(&mut out, e.x, e.y, r, col);
+        cross(out, e.x, e.y, r, col);
         let label = format!("{:.0}", e.y);
         let lw = (label.len() as f32 * 4.0 + 1.0) * s as f32;
         let lx = if dx < 0.0 {
@@ -297,7 +304,7 @@ pub fn annotate(img: &RgbImage, face: Option<&FaceGeometry>, ranges: &GeometryRa
         } else {
             e.x + r + 2.0
         };
-        text(&mut out, lx, e.y - 3.5 * s as f32, s, &label, col);
+        text(out, lx, e.y - 3.5 * s as f32, s, &label, col);
     }
 
     // Cheek boundaries and the face width.
@@ -305,45 +312,36 @@ pub fn annotate(img: &RgbImage, face: Option<&FaceGeometry>, ranges: &GeometryRa
         let fw = f.face_width.unwrap_or(rx - l);
         let col = verdict(inside(fw, ranges.face_width));
         for x in [l, rx] {
-            line(&mut out, x, by0, x, by1, col, 2 * thin, 0);
+            line(out, x, by0, x, by1, col, 2 * thin, 0);
         }
-        line(&mut out, l, by1, rx, by1, col, thin, 0);
+        line(out, l, by1, rx, by1, col, thin, 0);
         let label = format!("{fw:.0}");
         let lw = (label.len() as f32 * 4.0 + 1.0) * s as f32;
-        text(
-            &mut out,
-            (l + rx) / 2.0 - lw / 2.0,
-            by1 + 3.0,
-            s,
-            &label,
-            col,
-        );
+        text(out, (l + rx) / 2.0 - lw / 2.0, by1 + 3.0, s, &label, col);
     }
 
     // Face centre and its offset from the required centre.
     let off = f.face_center_x - ranges.center_x;
     let col = verdict(off.abs() <= ranges.center_tolerance);
+    let top = by0 - 0.1 * h;
     line(
-        &mut out,
+        out,
         f.face_center_x,
-        by0 - 0.1 * h,
+        top,
         f.face_center_x,
         by1,
         col,
         2 * thin,
         0,
     );
-    let label = format!("{off:+.0}");
     text(
-        &mut out,
+        out,
         f.face_center_x + 3.0,
-        by0 - 0.1 * h,
+        top,
         s,
-        &label,
+        &format!("{off:+.0}"),
         col,
     );
-
-    out
 }
 
 /// [`annotate`], with a legend strip in `lang` added under the photo (the

@@ -292,47 +292,134 @@ pub fn match_folder(
     opts: &FolderOptions,
 ) -> Report {
     let files = checked.results;
-    let ix = Index::new(list, opts.name_by);
-    let paths: Vec<String> = files.iter().map(path_of).collect();
+    let m = Matching::new(&files, list, opts);
+    let same = same_pictures(&signatures, &m.owners, list);
 
-    // file -> candidates it names; candidate -> its files
-    let mut owners: Vec<Vec<usize>> = Vec::with_capacity(files.len());
-    let mut of_cand: Vec<Vec<usize>> = vec![Vec::new(); list.len()];
-    for (f, p) in paths.iter().enumerate() {
-        let o = ix.find(&stem_of(p));
-        for &c in &o {
-            of_cand[c].push(f);
+    let mut report = Report::new("photo check");
+    let (mut compliant, mut failing, mut none) = (0usize, 0usize, 0usize);
+    for (c, cand) in list.iter().enumerate() {
+        let it = candidate_item(c, cand, &files, &m, &same.others[c], list, opts);
+        match (m.of_cand[c].is_empty(), it.ok) {
+            (true, _) => none += 1,
+            (false, true) => compliant += 1,
+            (false, false) => failing += 1,
         }
-        owners.push(o);
+        report.results.push(it);
     }
-
-    // unmatched files: a damaged ID number, or unlisted
-    let mut invalid: HashMap<usize, (InvalidId, Option<usize>)> = HashMap::new();
-    let mut probable: HashMap<usize, String> = HashMap::new();
-    for (f, p) in paths.iter().enumerate() {
-        if !owners[f].is_empty() {
+    let (mut unlisted, mut n_invalid) = (0usize, 0usize);
+    for (f, file) in files.iter().enumerate() {
+        if !m.owners[f].is_empty() {
             continue;
         }
-        let key = names::stem_key(&stem_of(p));
-        let why = match names::invalid_id(&key) {
-            Some(w @ InvalidId::Scientific { .. }) => w,
-            Some(w) if opts.name_by.ids() => w,
-            _ => continue,
-        };
-        let cands = ix.could_be(&key, &why);
-        let one = (cands.len() == 1).then(|| cands[0]);
-        if let Some(c) = one {
-            if of_cand[c].is_empty() {
-                probable.entry(c).or_insert_with(|| p.clone());
-            }
+        match m.invalid.get(&f) {
+            Some(_) => n_invalid += 1,
+            None => unlisted += 1,
         }
-        invalid.insert(f, (why, one));
+        report.results.push(unmatched_item(f, file, &m, list));
     }
 
-    // the same picture under several candidates
+    let matched = m.owners.iter().filter(|o| !o.is_empty()).count();
+    let skipped = checked.input_errors.len();
+    report.input_errors = list_problems;
+    report
+        .input_errors
+        .extend(lost_zeros(&m.paths, &m.owners, list, opts));
+    report.input_errors.extend(checked.input_errors);
+    report.summary_extra = checked.summary_extra;
+    report.summary_extra.push((
+        "candidates",
+        json!({"total": list.len(), "compliant": compliant, "failing": failing, "none": none}),
+    ));
+    report.summary_extra.push((
+        "files",
+        json!({"checked": files.len(), "matched": matched, "unlisted": unlisted,
+               "name_invalid": n_invalid, "skipped": skipped}),
+    ));
+    report
+        .summary_extra
+        .push(("same_picture_groups", json!(same.groups)));
+    report
+        .summary_extra
+        .push(("name_by", json!(opts.name_by.as_str())));
+    report
+}
+
+/// Which files name which candidates.
+struct Matching {
+    /// Each file's path.
+    paths: Vec<String>,
+    /// File -> the candidates its name stands for.
+    owners: Vec<Vec<usize>>,
+    /// Candidate -> its files.
+    of_cand: Vec<Vec<usize>>,
+    /// Files named by a damaged ID number: why, and the one candidate it
+    /// can stand for.
+    invalid: HashMap<usize, (InvalidId, Option<usize>)>,
+    /// Candidate without a file -> the badly named file probably theirs.
+    probable: HashMap<usize, String>,
+}
+
+impl Matching {
+    fn new(files: &[Item], list: &[Listed], opts: &FolderOptions) -> Matching {
+        let ix = Index::new(list, opts.name_by);
+        let paths: Vec<String> = files.iter().map(path_of).collect();
+        let mut owners: Vec<Vec<usize>> = Vec::with_capacity(files.len());
+        let mut of_cand: Vec<Vec<usize>> = vec![Vec::new(); list.len()];
+        for (f, p) in paths.iter().enumerate() {
+            let o = ix.find(&stem_of(p));
+            for &c in &o {
+                of_cand[c].push(f);
+            }
+            owners.push(o);
+        }
+        // unmatched files: a damaged ID number, or unlisted
+        let mut invalid = HashMap::new();
+        let mut probable = HashMap::new();
+        for (f, p) in paths.iter().enumerate() {
+            if !owners[f].is_empty() {
+                continue;
+            }
+            let key = names::stem_key(&stem_of(p));
+            let why = match names::invalid_id(&key) {
+                Some(w @ InvalidId::Scientific { .. }) => w,
+                Some(w) if opts.name_by.ids() => w,
+                _ => continue,
+            };
+            let cands = ix.could_be(&key, &why);
+            let one = (cands.len() == 1).then(|| cands[0]);
+            if let Some(c) = one {
+                if of_cand[c].is_empty() {
+                    probable.entry(c).or_insert_with(|| p.clone());
+                }
+            }
+            invalid.insert(f, (why, one));
+        }
+        Matching {
+            paths,
+            owners,
+            of_cand,
+            invalid,
+            probable,
+        }
+    }
+}
+
+/// The same picture filed for several persons.
+struct SamePictures {
+    /// Candidate -> the other candidates with the same picture.
+    others: Vec<BTreeMap<usize, ()>>,
+    /// How many groups of files that span two persons or more.
+    groups: usize,
+}
+
+fn same_pictures(
+    signatures: &[Option<Signature>],
+    owners: &[Vec<usize>],
+    list: &[Listed],
+) -> SamePictures {
     let mut same: Vec<BTreeMap<usize, ()>> = vec![BTreeMap::new(); list.len()];
     let mut groups_flagged = 0usize;
-    for g in phash::groups(&signatures) {
+    for g in phash::groups(signatures) {
         // persons: one candidate list entry each (same ID = same person)
         let cands: Vec<usize> = {
             let mut v: Vec<usize> = g.iter().flat_map(|&f| owners[f].iter().copied()).collect();
@@ -362,183 +449,160 @@ pub fn match_folder(
             }
         }
     }
+    SamePictures {
+        others: same,
+        groups: groups_flagged,
+    }
+}
 
-    let shown_id = |c: &Listed| -> Value {
-        if c.id_no.is_empty() {
-            Value::Null
-        } else if opts.unmask {
-            Value::from(c.id_no.as_str())
-        } else {
-            Value::from(crate::idno::mask(&c.id_no))
+/// The ID number as shown: masked unless `--unmask`.
+fn shown_id(c: &Listed, opts: &FolderOptions) -> Value {
+    if c.id_no.is_empty() {
+        Value::Null
+    } else if opts.unmask {
+        Value::from(c.id_no.as_str())
+    } else {
+        Value::from(crate::idno::mask(&c.id_no))
+    }
+}
+
+/// The result of candidate `c`: `photo.missing`, or their photo's
+/// findings with `photo.name_duplicate` and `photo.same_picture`.
+fn candidate_item(
+    c: usize,
+    cand: &Listed,
+    files: &[Item],
+    m: &Matching,
+    same: &BTreeMap<usize, ()>,
+    list: &[Listed],
+    opts: &FolderOptions,
+) -> Item {
+    let fs = &m.of_cand[c];
+    let paths = &m.paths;
+    let mut findings = Vec::new();
+    let mut extra: Vec<(&'static str, Value)> = Vec::new();
+    let mut photo_ok = false;
+    if fs.is_empty() {
+        let mut accepted = Vec::new();
+        if opts.name_by.ids() && !cand.id_no.is_empty() {
+            accepted.push(if opts.unmask {
+                cand.id_no.clone()
+            } else {
+                crate::idno::mask(&cand.id_no)
+            });
         }
-    };
-
-    let mut report = Report::new("photo check");
-    let (mut compliant, mut failing, mut none) = (0usize, 0usize, 0usize);
-    for (c, cand) in list.iter().enumerate() {
-        let fs = &of_cand[c];
-        let mut findings = Vec::new();
-        let mut extra: Vec<(&'static str, Value)> = Vec::new();
-        let mut photo_ok = false;
-        if fs.is_empty() {
-            let mut accepted = Vec::new();
-            if opts.name_by.ids() && !cand.id_no.is_empty() {
-                accepted.push(if opts.unmask {
-                    cand.id_no.clone()
-                } else {
-                    crate::idno::mask(&cand.id_no)
-                });
-            }
-            if opts.name_by.exams() {
-                accepted.push(cand.exam_no.clone());
-            }
-            let accepted: Vec<String> = accepted.iter().map(|s| format!("{s}.jpg")).collect();
+        if opts.name_by.exams() {
+            accepted.push(cand.exam_no.clone());
+        }
+        let accepted: Vec<String> = accepted.iter().map(|s| format!("{s}.jpg")).collect();
+        findings.push(
+            Finding::error(
+                "photo.missing",
+                FolderMsg::Missing {
+                    names: accepted.join(" / "),
+                    probable: m.probable.get(&c).cloned(),
+                },
+            )
+            .measured(Value::Null)
+            .expected(json!(accepted)),
+        );
+    } else {
+        if fs.len() > 1 {
+            let ps: Vec<String> = fs.iter().map(|&f| paths[f].clone()).collect();
             findings.push(
                 Finding::error(
-                    "photo.missing",
-                    FolderMsg::Missing {
-                        names: accepted.join(" / "),
-                        probable: probable.get(&c).cloned(),
-                    },
+                    "photo.name_duplicate",
+                    FolderMsg::NameDuplicate { paths: ps.clone() },
                 )
-                .measured(Value::Null)
-                .expected(json!(accepted)),
+                .measured(json!(ps))
+                .expected(1),
             );
-        } else {
-            if fs.len() > 1 {
-                let ps: Vec<String> = fs.iter().map(|&f| paths[f].clone()).collect();
-                findings.push(
-                    Finding::error(
-                        "photo.name_duplicate",
-                        FolderMsg::NameDuplicate { paths: ps.clone() },
-                    )
-                    .measured(json!(ps))
-                    .expected(1),
-                );
-                extra.push((
-                    "files",
-                    Value::Array(
-                        fs.iter()
-                            .map(|&f| {
-                                json!({"path": paths[f], "verdict": files[f].verdict,
-                                       "codes": files[f].codes().collect::<Vec<_>>()})
-                            })
-                            .collect(),
-                    ),
-                ));
-            }
-            if !same[c].is_empty() {
-                let others: Vec<String> = same[c].keys().map(|&o| who(&list[o])).collect();
-                let other_paths: Vec<String> = same[c]
-                    .keys()
-                    .flat_map(|&o| of_cand[o].iter().map(|&f| paths[f].clone()))
-                    .collect();
-                findings.push(
-                    Finding::error(
-                        "photo.same_picture",
-                        FolderMsg::SamePicture {
-                            others: others.clone(),
-                        },
-                    )
-                    .measured(json!({"candidates": others, "paths": other_paths}))
-                    .expected("one picture per candidate"),
-                );
-            }
-            let first = &files[fs[0]];
-            photo_ok = first.ok;
-            findings.extend(first.findings.iter().cloned());
-            extra.extend(first.extra.iter().cloned());
+            extra.push((
+                "files",
+                Value::Array(
+                    fs.iter()
+                        .map(|&f| {
+                            json!({"path": paths[f], "verdict": files[f].verdict,
+                                   "codes": files[f].codes().collect::<Vec<_>>()})
+                        })
+                        .collect(),
+                ),
+            ));
         }
-        let ok = photo_ok && !findings.iter().any(|f| f.severity == Severity::Error);
-        if fs.is_empty() {
-            none += 1;
-        } else if ok {
-            compliant += 1;
-        } else {
-            failing += 1;
-        }
-        let mut it = Item::new(if ok { "pass" } else { "fail" }, ok)
-            .key("exam_no", cand.exam_no.as_str())
-            .key("name", cand.name.as_str())
-            .key("id_no", shown_id(cand))
-            .key(
-                "path",
-                fs.first()
-                    .map(|&f| Value::from(paths[f].as_str()))
-                    .unwrap_or(Value::Null),
-            );
-        it.findings = findings;
-        it.extra = extra;
-        report.results.push(it);
-    }
-
-    let (mut unlisted, mut n_invalid) = (0usize, 0usize);
-    for (f, file) in files.iter().enumerate() {
-        if !owners[f].is_empty() {
-            continue;
-        }
-        let stem = stem_of(&paths[f]);
-        let head = match invalid.get(&f) {
-            Some((why, one)) => {
-                n_invalid += 1;
-                let suggestion = one.map(|c| who(&list[c]));
+        if !same.is_empty() {
+            let others: Vec<String> = same.keys().map(|&o| who(&list[o])).collect();
+            let other_paths: Vec<String> = same
+                .keys()
+                .flat_map(|&o| m.of_cand[o].iter().map(|&f| paths[f].clone()))
+                .collect();
+            findings.push(
                 Finding::error(
-                    "photo.name_invalid",
-                    FolderMsg::NameInvalid {
-                        stem: stem.clone(),
-                        why: why.clone(),
-                        suggestion: suggestion.clone(),
+                    "photo.same_picture",
+                    FolderMsg::SamePicture {
+                        others: others.clone(),
                     },
                 )
-                .measured(stem.as_str())
-                .expected(match (suggestion, *one) {
-                    (Some(_), Some(c)) => {
-                        json!({"candidate": list[c].exam_no, "name": list[c].name})
-                    }
-                    _ => Value::Null,
-                })
-            }
-            None => {
-                unlisted += 1;
-                Finding::error("photo.unlisted", FolderMsg::Unlisted { stem: stem.clone() })
-                    .measured(stem.as_str())
-            }
-        };
-        let mut it = Item::new("fail", false)
-            .key("exam_no", Value::Null)
-            .key("name", Value::Null)
-            .key("id_no", Value::Null)
-            .key("path", paths[f].as_str());
-        it.findings.push(head);
-        it.findings.extend(file.findings.iter().cloned());
-        it.extra = file.extra.clone();
-        report.results.push(it);
+                .measured(json!({"candidates": others, "paths": other_paths}))
+                .expected("one picture per candidate"),
+            );
+        }
+        let first = &files[fs[0]];
+        photo_ok = first.ok;
+        findings.extend(first.findings.iter().cloned());
+        extra.extend(first.extra.iter().cloned());
     }
+    let ok = photo_ok && !findings.iter().any(|f| f.severity == Severity::Error);
+    let mut it = Item::new(if ok { "pass" } else { "fail" }, ok)
+        .key("exam_no", cand.exam_no.as_str())
+        .key("name", cand.name.as_str())
+        .key("id_no", shown_id(cand, opts))
+        .key(
+            "path",
+            fs.first()
+                .map(|&f| Value::from(paths[f].as_str()))
+                .unwrap_or(Value::Null),
+        );
+    it.findings = findings;
+    it.extra = extra;
+    it
+}
 
-    let matched = owners.iter().filter(|o| !o.is_empty()).count();
-    let skipped = checked.input_errors.len();
-    report.input_errors = list_problems;
-    report
-        .input_errors
-        .extend(lost_zeros(&paths, &owners, list, opts));
-    report.input_errors.extend(checked.input_errors);
-    report.summary_extra = checked.summary_extra;
-    report.summary_extra.push((
-        "candidates",
-        json!({"total": list.len(), "compliant": compliant, "failing": failing, "none": none}),
-    ));
-    report.summary_extra.push((
-        "files",
-        json!({"checked": files.len(), "matched": matched, "unlisted": unlisted,
-               "name_invalid": n_invalid, "skipped": skipped}),
-    ));
-    report
-        .summary_extra
-        .push(("same_picture_groups", json!(groups_flagged)));
-    report
-        .summary_extra
-        .push(("name_by", json!(opts.name_by.as_str())));
-    report
+/// The result of file `f`, which names no candidate: `photo.name_invalid`
+/// (a damaged ID number, with the candidate it probably stands for) or
+/// `photo.unlisted`, then the photo's own findings.
+fn unmatched_item(f: usize, file: &Item, m: &Matching, list: &[Listed]) -> Item {
+    let stem = stem_of(&m.paths[f]);
+    let head = match m.invalid.get(&f) {
+        Some((why, one)) => {
+            let suggestion = one.map(|c| who(&list[c]));
+            Finding::error(
+                "photo.name_invalid",
+                FolderMsg::NameInvalid {
+                    stem: stem.clone(),
+                    why: why.clone(),
+                    suggestion: suggestion.clone(),
+                },
+            )
+            .measured(stem.as_str())
+            .expected(match (suggestion, *one) {
+                (Some(_), Some(c)) => {
+                    json!({"candidate": list[c].exam_no, "name": list[c].name})
+                }
+                _ => Value::Null,
+            })
+        }
+        None => Finding::error("photo.unlisted", FolderMsg::Unlisted { stem: stem.clone() })
+            .measured(stem.as_str()),
+    };
+    let mut it = Item::new("fail", false)
+        .key("exam_no", Value::Null)
+        .key("name", Value::Null)
+        .key("id_no", Value::Null)
+        .key("path", m.paths[f].as_str());
+    it.findings.push(head);
+    it.findings.extend(file.findings.iter().cloned());
+    it.extra = file.extra.clone();
+    it
 }
 
 /// The `table.unmatched_rows` error when unmatched files are named after
