@@ -179,28 +179,16 @@ pub fn fix_image(
     fix_for(bytes, &target, opts)
 }
 
-/// [`fix_image`] for an already built target.
+/// [`fix_image`] for an already built target: a file that only needs
+/// its metadata or encoding repaired is kept or re-encoded as it is;
+/// otherwise the face is measured, the crop planned (and refined on the
+/// output), and the result encoded and checked.
 pub fn fix_for(
     bytes: &[u8],
     target: &Target,
     opts: &FixOptions,
 ) -> std::result::Result<FixOutcome, Refusal> {
-    // An image of a format that is not decoded here (HEIC from an iPhone,
-    // WebP, GIF...) gets its name and what to do, not a decoder error.
-    use crate::photo::jpeg::{self, Sniffed};
-    let sniffed = jpeg::sniff(bytes);
-    if !matches!(
-        sniffed,
-        Sniffed::Jpeg | Sniffed::Png | Sniffed::Unknown | Sniffed::Empty
-    ) {
-        return Err(Refusal::one(
-            "photo.format",
-            FixMsg::FormatNotDecoded {
-                format: sniffed.name(),
-            },
-        )
-        .measured(json!(sniffed.key())));
-    }
+    refuse_undecoded_format(bytes)?;
     let photo = orient::decode(bytes)
         .map_err(|reason| Refusal::one("photo.unreadable", FixMsg::Unreadable { reason }))?;
     let (uw, uh) = photo.upright_size();
@@ -217,124 +205,12 @@ pub fn fix_for(
             .measured(photo.exif_orientation),
         );
     }
-
-    // Already the output's size: maybe only the file needs repairing.
     if (uw, uh) == (target.width, target.height) {
-        let input = target::check(bytes, target);
-        if input.pass && photo.exif_orientation == 1 {
-            if let Some(stripped) = encode::strip_metadata(bytes) {
-                let again = target::check(&stripped, target);
-                let aimed = (target.aim_min_bytes..=target.aim_max_bytes)
-                    .contains(&(stripped.len() as u64));
-                if again.pass && aimed {
-                    let mut findings = info;
-                    findings.push(Finding::info("fix.kept", FixMsg::Kept));
-                    if !metadata.is_empty() {
-                        findings.push(metadata_finding(&metadata));
-                    }
-                    findings.extend(again.warnings());
-                    let quality = again.quality;
-                    let extra = vec![
-                        ("bytes", json!(stripped.len())),
-                        ("quality", json!(quality)),
-                        ("metadata_removed", json!(metadata)),
-                    ];
-                    return Ok(FixOutcome {
-                        action: Action::Kept,
-                        bytes: stripped,
-                        plan: None,
-                        quality,
-                        findings,
-                        extra,
-                    });
-                }
-            }
-        }
-        let only_file = input
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .all(|f| FILE_LEVEL.contains(&f.code));
-        if only_file {
-            let pixels = photo.upright();
-            if let Ok(out) = encode_and_check(&pixels, target) {
-                let mut findings = info;
-                findings.push(Finding::info("fix.reencoded", FixMsg::ReencodedOnly));
-                findings.extend(out.findings);
-                if !metadata.is_empty() {
-                    findings.push(metadata_finding(&metadata));
-                }
-                let mut extra = out.extra;
-                extra.push(("metadata_removed", json!(metadata)));
-                return Ok(FixOutcome {
-                    action: Action::Reencoded,
-                    bytes: out.bytes,
-                    plan: None,
-                    quality: Some(out.quality),
-                    findings,
-                    extra,
-                });
-            }
-            // otherwise fall through to cropping: the pixels need it.
+        if let Some(done) = repair_file_only(bytes, &photo, target, &info, &metadata) {
+            return Ok(done);
         }
     }
-
-    // Find the face on an overview of the upright photo.
-    let (overview, kx, ky) = photo
-        .overview(OVERVIEW_SIDE)
-        .map_err(|reason| Refusal::one("photo.unreadable", FixMsg::Unreadable { reason }))?;
-    let found = measure(&overview)?;
-    let g0 = SourceGeometry {
-        eye_left_y: (found.eye_left_y as f64 / ky) as f32,
-        eye_right_y: (found.eye_right_y as f64 / ky) as f32,
-        head_top: (found.head_top as f64 / ky) as f32,
-        face_width: (found.face_width as f64 / kx) as f32,
-        center_x: (found.center_x as f64 / kx) as f32,
-    };
-
-    let pad = if opts.pad_background {
-        pad::Padding::measure(&overview, kx, ky)
-    } else {
-        pad::Padding::none()
-    };
-    let plan1 = plan::plan(
-        &g0,
-        uw,
-        uh,
-        target,
-        &opts.margins,
-        opts.max_upscale,
-        &pad.allowance,
-    )
-    .map_err(|e| plan_refusal(e, &g0))?;
-    let mut out = pad::render(&photo, &plan1, target, &pad)
-        .map_err(|reason| Refusal::one("photo.unreadable", FixMsg::Unreadable { reason }))?;
-    let mut used = plan1;
-
-    // Refine: measure again on the output, at its own resolution.
-    if let Ok(found2) = measure(&out) {
-        let g1 = SourceGeometry::from_output(&found2, &plan1);
-        if let Ok(plan2) = plan::plan(
-            &g1,
-            uw,
-            uh,
-            target,
-            &opts.margins,
-            opts.max_upscale,
-            &pad.allowance,
-        ) {
-            let moved = ((plan2.x - plan1.x) * plan2.scale).abs()
-                + ((plan2.y - plan1.y) * plan2.scale).abs()
-                + ((plan2.width - plan1.width) * plan2.scale).abs();
-            if moved > 1.0 {
-                if let Ok(o2) = pad::render(&photo, &plan2, target, &pad) {
-                    out = o2;
-                    used = plan2;
-                }
-            }
-        }
-    }
-
+    let (out, used, pad) = crop_and_scale(&photo, target, opts)?;
     let enc = encode_and_check(&out, target)?;
     let mut findings = info;
     let pads = pad.used_by(&used, uw);
@@ -381,7 +257,7 @@ pub fn fix_for(
             "crop",
             json!({"x": round_to(used.x, 1), "y": round_to(used.y, 1), "width": round_to(used.width, 1), "height": round_to(used.height, 1)}),
         ),
-        ("scale", json!((used.scale * 10000.0).round() / 10000.0)),
+        ("scale", json!(round_to(used.scale, 4))),
         (
             "planned",
             json!({"head_top": round_to(used.head_top as f64, 1), "eye_y": round_to(used.eye_y as f64, 1),
@@ -398,6 +274,152 @@ pub fn fix_for(
         findings,
         extra,
     })
+}
+
+/// An image of a format that is not decoded here (HEIC from an iPhone,
+/// WebP, GIF...) gets its name and what to do, not a decoder error.
+fn refuse_undecoded_format(bytes: &[u8]) -> std::result::Result<(), Refusal> {
+    use crate::photo::jpeg::{self, Sniffed};
+    let sniffed = jpeg::sniff(bytes);
+    if matches!(
+        sniffed,
+        Sniffed::Jpeg | Sniffed::Png | Sniffed::Unknown | Sniffed::Empty
+    ) {
+        return Ok(());
+    }
+    Err(Refusal::one(
+        "photo.format",
+        FixMsg::FormatNotDecoded {
+            format: sniffed.name(),
+        },
+    )
+    .measured(json!(sniffed.key())))
+}
+
+/// A photo already of the output's size whose pixels pass: kept (only its
+/// metadata stripped) when the file then passes and lands in the size
+/// window, or re-encoded when only file-level rules fail. `None`: the
+/// pixels need cropping.
+fn repair_file_only(
+    bytes: &[u8],
+    photo: &orient::Photo,
+    target: &Target,
+    info: &[Finding],
+    metadata: &[String],
+) -> Option<FixOutcome> {
+    let input = target::check(bytes, target);
+    if input.pass && photo.exif_orientation == 1 {
+        if let Some(stripped) = encode::strip_metadata(bytes) {
+            let again = target::check(&stripped, target);
+            let aimed =
+                (target.aim_min_bytes..=target.aim_max_bytes).contains(&(stripped.len() as u64));
+            if again.pass && aimed {
+                let mut findings = info.to_vec();
+                findings.push(Finding::info("fix.kept", FixMsg::Kept));
+                if !metadata.is_empty() {
+                    findings.push(metadata_finding(metadata));
+                }
+                findings.extend(again.warnings());
+                let quality = again.quality;
+                let extra = vec![
+                    ("bytes", json!(stripped.len())),
+                    ("quality", json!(quality)),
+                    ("metadata_removed", json!(metadata)),
+                ];
+                return Some(FixOutcome {
+                    action: Action::Kept,
+                    bytes: stripped,
+                    plan: None,
+                    quality,
+                    findings,
+                    extra,
+                });
+            }
+        }
+    }
+    let only_file = input
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .all(|f| FILE_LEVEL.contains(&f.code));
+    if !only_file {
+        return None;
+    }
+    let out = encode_and_check(&photo.upright(), target).ok()?;
+    let mut findings = info.to_vec();
+    findings.push(Finding::info("fix.reencoded", FixMsg::ReencodedOnly));
+    findings.extend(out.findings);
+    if !metadata.is_empty() {
+        findings.push(metadata_finding(metadata));
+    }
+    let mut extra = out.extra;
+    extra.push(("metadata_removed", json!(metadata)));
+    Some(FixOutcome {
+        action: Action::Reencoded,
+        bytes: out.bytes,
+        plan: None,
+        quality: Some(out.quality),
+        findings,
+        extra,
+    })
+}
+
+/// Finds the face on an overview of the upright photo, plans the crop,
+/// renders it, then measures the output at its own resolution and
+/// re-plans once when that moves the crop by more than a pixel. Returns
+/// the output pixels, the plan used and the padding allowed.
+fn crop_and_scale(
+    photo: &orient::Photo,
+    target: &Target,
+    opts: &FixOptions,
+) -> std::result::Result<(image::RgbImage, plan::Plan, pad::Padding), Refusal> {
+    let (uw, uh) = photo.upright_size();
+    let (overview, kx, ky) = photo
+        .overview(OVERVIEW_SIDE)
+        .map_err(|reason| Refusal::one("photo.unreadable", FixMsg::Unreadable { reason }))?;
+    let found = measure(&overview)?;
+    let g0 = SourceGeometry {
+        eye_left_y: (found.eye_left_y as f64 / ky) as f32,
+        eye_right_y: (found.eye_right_y as f64 / ky) as f32,
+        head_top: (found.head_top as f64 / ky) as f32,
+        face_width: (found.face_width as f64 / kx) as f32,
+        center_x: (found.center_x as f64 / kx) as f32,
+    };
+    let pad = if opts.pad_background {
+        pad::Padding::measure(&overview, kx, ky)
+    } else {
+        pad::Padding::none()
+    };
+    let plan_for = |g: &SourceGeometry| {
+        plan::plan(
+            g,
+            uw,
+            uh,
+            target,
+            &opts.margins,
+            opts.max_upscale,
+            &pad.allowance,
+        )
+    };
+    let plan1 = plan_for(&g0).map_err(|e| plan_refusal(e, &g0))?;
+    let mut out = pad::render(photo, &plan1, target, &pad)
+        .map_err(|reason| Refusal::one("photo.unreadable", FixMsg::Unreadable { reason }))?;
+    let mut used = plan1;
+    if let Ok(found2) = measure(&out) {
+        let g1 = SourceGeometry::from_output(&found2, &plan1);
+        if let Ok(plan2) = plan_for(&g1) {
+            let moved = ((plan2.x - plan1.x) * plan2.scale).abs()
+                + ((plan2.y - plan1.y) * plan2.scale).abs()
+                + ((plan2.width - plan1.width) * plan2.scale).abs();
+            if moved > 1.0 {
+                if let Ok(o2) = pad::render(photo, &plan2, target, &pad) {
+                    out = o2;
+                    used = plan2;
+                }
+            }
+        }
+    }
+    Ok((out, used, pad))
 }
 
 fn metadata_finding(blocks: &[String]) -> Finding {
