@@ -929,11 +929,45 @@ fn background(
         "background_rects".into(),
         Value::Array(rects.iter().map(|r| r.to_json()).collect()),
     );
+    let samples = background_samples(img, &rects);
+    m.insert("background_samples".into(), json!(samples.len()));
+    if samples.len() < rules.background_min_samples.max(6) {
+        m.insert(
+            "background_skipped".into(),
+            json!("too little background visible to measure"),
+        );
+        return;
+    }
+    let Some(surface) = fit_surface(&samples, rules.background_outlier_de) else {
+        return;
+    };
+    let bg_rgb = surface.rgb;
+    let bg_lab = surface.lab;
+    rep.background_rgb = Some(bg_rgb);
+    let span = surface_span(&surface.coef, &rects, w, h, bg_lab);
+    let (rms, outlier_share) = (surface.rms, surface.outlier_share);
+
+    let m = &mut rep.measurements;
+    m.insert("background_rgb".into(), json!(bg_rgb));
+    m.insert(
+        "background_lab".into(),
+        json!([round2(bg_lab[0]), round2(bg_lab[1]), round2(bg_lab[2])]),
+    );
+    m.insert("background_gradient_de".into(), round2(span));
+    m.insert("background_residual_de".into(), round2(rms));
+    m.insert("background_outlier_share".into(), round4(outlier_share));
+    background_colour(bg_rgb, bg_lab, backgrounds, tolerance_de, rep);
+    background_uniformity(span, rms, outlier_share, rules, rep);
+}
+
+/// About 6,000 pixels of the background regions, evenly spaced, with
+/// their position's basis for the surface fit.
+fn background_samples(img: &RgbImage, rects: &[Rect]) -> Vec<Sample> {
+    let (w, h) = img.dimensions();
     let area: u64 = rects.iter().map(Rect::area).sum();
-    // About 6,000 samples whatever the image size.
     let step = ((area as f64 / 6000.0).sqrt().floor() as u32).max(1);
     let mut samples = Vec::with_capacity((area / (step as u64 * step as u64)) as usize + 16);
-    for r in &rects {
+    for r in rects {
         for y in (r.y0..r.y1).step_by(step as usize) {
             for x in (r.x0..r.x1).step_by(step as usize) {
                 let rgb = img.get_pixel(x, y).0;
@@ -945,27 +979,33 @@ fn background(
             }
         }
     }
-    m.insert("background_samples".into(), json!(samples.len()));
-    if samples.len() < rules.background_min_samples.max(6) {
-        m.insert(
-            "background_skipped".into(),
-            json!("too little background visible to measure"),
-        );
-        return;
-    }
+    samples
+}
 
-    // Fit, drop samples far from the surface, refit on the rest.
+/// A smooth colour surface fitted to the background samples.
+struct Surface {
+    coef: [[f64; 6]; 3],
+    /// Mean colour of the samples on the surface (all samples when none is).
+    rgb: [u8; 3],
+    lab: [f32; 3],
+    /// RMS distance of the inliers from the surface (ΔE76).
+    rms: f32,
+    /// Share of the samples farther than `outlier_de` from the surface.
+    outlier_share: f32,
+}
+
+/// Fits the surface, drops samples farther than `outlier_de` from it,
+/// refits on the rest (twice), and measures the final fit.
+fn fit_surface(samples: &[Sample], outlier_de: f32) -> Option<Surface> {
     let mut keep = vec![true; samples.len()];
-    let Some(mut coef) = fit(&samples, &keep) else {
-        return;
-    };
+    let mut coef = fit(samples, &keep)?;
     let mut residuals = vec![0f32; samples.len()];
     for _ in 0..2 {
         for (i, s) in samples.iter().enumerate() {
             residuals[i] = delta_e76(s.lab, eval(&coef, &s.basis));
-            keep[i] = residuals[i] <= rules.background_outlier_de;
+            keep[i] = residuals[i] <= outlier_de;
         }
-        match fit(&samples, &keep) {
+        match fit(samples, &keep) {
             Some(c) => coef = c,
             None => break,
         }
@@ -973,7 +1013,7 @@ fn background(
     let (mut n_in, mut ss, mut sum_rgb, mut sum_lab) = (0usize, 0f64, [0f64; 3], [0f64; 3]);
     for (i, s) in samples.iter().enumerate() {
         residuals[i] = delta_e76(s.lab, eval(&coef, &s.basis));
-        if residuals[i] <= rules.background_outlier_de {
+        if residuals[i] <= outlier_de {
             n_in += 1;
             ss += (residuals[i] as f64).powi(2);
             for c in 0..3 {
@@ -1000,7 +1040,7 @@ fn background(
         let k = samples.len() as f64;
         let mut r = [0f64; 3];
         let mut l = [0f64; 3];
-        for s in &samples {
+        for s in samples {
             for c in 0..3 {
                 r[c] += s.rgb[c] as f64;
                 l[c] += s.lab[c] as f64;
@@ -1011,19 +1051,26 @@ fn background(
             [l[0] / k, l[1] / k, l[2] / k],
         )
     };
-    let bg_rgb = rgb_u8([mean_rgb[0] as f32, mean_rgb[1] as f32, mean_rgb[2] as f32]);
-    let bg_lab = [mean_lab[0] as f32, mean_lab[1] as f32, mean_lab[2] as f32];
-    rep.background_rgb = Some(bg_rgb);
+    Some(Surface {
+        coef,
+        rgb: rgb_u8([mean_rgb[0] as f32, mean_rgb[1] as f32, mean_rgb[2] as f32]),
+        lab: [mean_lab[0] as f32, mean_lab[1] as f32, mean_lab[2] as f32],
+        rms,
+        outlier_share,
+    })
+}
 
-    // Span of the smooth surface over the sampled area: evaluate it on a
-    // 5x5 grid of each region, take the farthest pair (two sweeps).
+/// Span of the smooth surface over the sampled area (CIEDE2000): it is
+/// evaluated on a 5x5 grid of each region and the farthest pair is taken
+/// (two sweeps from the mean colour `from`).
+fn surface_span(coef: &[[f64; 6]; 3], rects: &[Rect], w: u32, h: u32, from: [f32; 3]) -> f32 {
     let mut pts: Vec<[f32; 3]> = Vec::new();
-    for r in &rects {
+    for r in rects {
         for gy in 0..5 {
             for gx in 0..5 {
                 let x = r.x0 as f32 + (r.x1 - 1 - r.x0) as f32 * gx as f32 / 4.0;
                 let y = r.y0 as f32 + (r.y1 - 1 - r.y0) as f32 * gy as f32 / 4.0;
-                pts.push(eval(&coef, &basis(x, y, w, h)));
+                pts.push(eval(coef, &basis(x, y, w, h)));
             }
         }
     }
@@ -1033,50 +1080,57 @@ fn background(
             .max_by(|a, b| delta_e76(*a, from).total_cmp(&delta_e76(*b, from)))
             .unwrap_or(from)
     };
-    let p1 = far(bg_lab);
+    let p1 = far(from);
     let p2 = far(p1);
-    let span = ciede2000(p1, p2);
+    ciede2000(p1, p2)
+}
 
-    let m = &mut rep.measurements;
-    m.insert("background_rgb".into(), json!(bg_rgb));
-    m.insert(
-        "background_lab".into(),
-        json!([round2(bg_lab[0]), round2(bg_lab[1]), round2(bg_lab[2])]),
-    );
-    m.insert("background_gradient_de".into(), round2(span));
-    m.insert("background_residual_de".into(), round2(rms));
-    m.insert("background_outlier_share".into(), round4(outlier_share));
-
-    // Colour.
+/// `photo.background_color`: the background's colour against the closest
+/// allowed one.
+fn background_colour(
+    bg_rgb: [u8; 3],
+    bg_lab: [f32; 3],
+    backgrounds: &[Background],
+    tolerance_de: f32,
+    rep: &mut PixelReport,
+) {
     let closest = backgrounds
         .iter()
         .map(|b| (b, ciede2000(bg_lab, srgb_to_lab(b.rgb))))
         .min_by(|a, b| a.1.total_cmp(&b.1));
-    if let Some((b, de)) = closest {
-        let m = &mut rep.measurements;
-        m.insert("background_match".into(), json!(b.name));
-        m.insert("background_de".into(), round2(de));
-        if de > tolerance_de {
-            rep.findings.push(
-                Finding::error(
-                    code::BACKGROUND_COLOR,
-                    PixelMsg::BackgroundColor {
-                        rgb: bg_rgb,
-                        closest: b.name.clone(),
-                        delta_e: de,
-                        tolerance: tolerance_de,
-                    },
-                )
-                .measured(json!({ "rgb": bg_rgb, "closest": b.name, "delta_e": round2(de) }))
-                .expected(json!({
-                    "colours": backgrounds.iter().map(|b| json!({"name": b.name, "rgb": b.rgb})).collect::<Vec<_>>(),
-                    "delta_e_max": round2(tolerance_de),
-                })),
-            );
-        }
+    let Some((b, de)) = closest else { return };
+    let m = &mut rep.measurements;
+    m.insert("background_match".into(), json!(b.name));
+    m.insert("background_de".into(), round2(de));
+    if de > tolerance_de {
+        rep.findings.push(
+            Finding::error(
+                code::BACKGROUND_COLOR,
+                PixelMsg::BackgroundColor {
+                    rgb: bg_rgb,
+                    closest: b.name.clone(),
+                    delta_e: de,
+                    tolerance: tolerance_de,
+                },
+            )
+            .measured(json!({ "rgb": bg_rgb, "closest": b.name, "delta_e": round2(de) }))
+            .expected(json!({
+                "colours": backgrounds.iter().map(|b| json!({"name": b.name, "rgb": b.rgb})).collect::<Vec<_>>(),
+                "delta_e_max": round2(tolerance_de),
+            })),
+        );
     }
+}
 
-    // Uniformity: one finding per aspect that fails.
+/// `photo.background_uniform`: one finding per aspect that fails (objects,
+/// a gradient, noise).
+fn background_uniformity(
+    span: f32,
+    rms: f32,
+    outlier_share: f32,
+    rules: &PixelRules,
+    rep: &mut PixelReport,
+) {
     let measured = json!({
         "gradient_de": round2(span),
         "residual_de": round2(rms),
