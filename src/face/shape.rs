@@ -162,7 +162,7 @@ impl<'a> Planes<'a> {
 
     /// `n` values `K` bytes wide, stored as `K` byte planes.
     fn array<const K: usize>(&mut self, n: usize, what: &str) -> crate::Result<Vec<[u8; K]>> {
-        let bytes = self.take(n.checked_mul(K).unwrap_or(usize::MAX), what)?;
+        let bytes = self.take(n.saturating_mul(K), what)?;
         Ok((0..n)
             .map(|i| std::array::from_fn(|j| bytes[j * n + i]))
             .collect())
@@ -193,7 +193,7 @@ impl<'a> Planes<'a> {
                 .map(f32::from_le_bytes)
                 .collect()
         } else {
-            let b = self.take(n.checked_mul(4).unwrap_or(usize::MAX), what)?;
+            let b = self.take(n.saturating_mul(4), what)?;
             b.chunks_exact(4)
                 .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                 .collect()
