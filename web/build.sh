@@ -4,9 +4,12 @@
 # The engine is the zikao library compiled to wasm32-unknown-unknown through
 # the thin crate web/crate. Installs what it needs: Debian's rustc-web (a rustc
 # with the wasm32 target), rust-web-src (its std sources, for -Zbuild-std),
-# lld-19 (wasm-ld); with --test also chromium and web/'s npm packages.
+# lld-19 (wasm-ld), binaryen (wasm-opt), zopfli; with --test also chromium
+# and web/'s npm packages. Sizes and timings: docs/web.md.
 # Environment: WASM_TARGET_DIR (default /work/target-wasm, or target/wasm in
-# the repository when /work does not exist).
+# the repository when /work does not exist); WASM_OPT=0 skips wasm-opt and
+# WASM_ZOPFLI=0 gzips with gzip -9 instead of zopfli (quicker builds, a
+# slightly bigger page).
 set -euo pipefail
 cd "$(dirname "$0")"
 WEB=$PWD
@@ -19,6 +22,7 @@ need=()
 [ -x /usr/bin/rustc ] && /usr/bin/rustc --print target-list 2>/dev/null | grep -qx wasm32-unknown-unknown || need+=(rustc-web)
 [ -d /usr/lib/rustlib/src/rust/library/std ] || need+=(rust-web-src)
 [ -x /usr/lib/llvm-19/bin/wasm-ld ] || need+=(lld-19)
+[ "${WASM_OPT:-1}" = 0 ] || command -v wasm-opt >/dev/null || need+=(binaryen)
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   # A CJK font, so that the screenshots show the Chinese text (phones have one).
@@ -52,29 +56,57 @@ start=$(date +%s)
 wasm=$WASM_TARGET_DIR/wasm32-unknown-unknown/release/zikao_web.wasm
 echo "build.sh: wasm built in $(( $(date +%s) - start )) s: $(stat -c %s "$wasm") bytes" >&2
 
+# Binaryen's size optimisation: 10% fewer bytes for the browser to compile
+# (gzipped, after opt-level "s", only 0.2% fewer; docs/web.md). The features
+# are those rustc's wasm32 code uses (SIMD: fast_image_resize's
+# #[target_feature] functions); wasm-opt adds none.
+if [ "${WASM_OPT:-1}" != 0 ]; then
+  start=$(date +%s)
+  wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue --enable-simd \
+    "$wasm" -o "${wasm%.wasm}.opt.wasm"
+  wasm=${wasm%.wasm}.opt.wasm
+  echo "build.sh: wasm-opt -Oz in $(( $(date +%s) - start )) s: $(stat -c %s "$wasm") bytes" >&2
+fi
+
+# The page carries the wasm gzipped (the browser's DecompressionStream
+# inflates it): zopfli's gzip is 3% smaller than gzip -9 (WASM_ZOPFLI=0: gzip -9,
+# quicker to build).
+[ "${WASM_ZOPFLI:-1}" = 0 ] || command -v zopfli >/dev/null || {
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zopfli >/dev/null; }
+start=$(date +%s)
+if [ "${WASM_ZOPFLI:-1}" = 0 ]; then gzip -9 -n -c "$wasm" >"$wasm.gz"; else zopfli --i1 -c "$wasm" >"$wasm.gz"; fi
+echo "build.sh: gzipped in $(( $(date +%s) - start )) s: $(stat -c %s "$wasm.gz") bytes" >&2
+
 mkdir -p dist
-node - "$wasm" <<'EOF'
-// Inlines style.css, worker.js, app.js and the gzipped, base64 wasm into
-// index.html; writes dist/zikao-check.html.
+node - "$wasm.gz" <<'EOF'
+// Inlines style.css, worker.js, bytes7.js, app.js and the gzipped wasm (7
+// bits a character, src/bytes7.js) into index.html; writes
+// dist/zikao-check.html.
 const fs = require("fs");
-const zlib = require("zlib");
 const src = (f) => fs.readFileSync(`src/${f}`, "utf8");
-const wasm = zlib.gzipSync(fs.readFileSync(process.argv[2]), { level: 9 });
+const { bytes7Encode, bytes7Decode } = require("./src/bytes7.js");
+const gz = fs.readFileSync(process.argv[2]);
+const data = bytes7Encode(gz);
+if (Buffer.compare(Buffer.from(bytes7Decode(data, gz.length)), gz) !== 0) throw new Error("bytes7 round trip");
 const parts = {
   "/*STYLE*/": src("style.css"),
   "/*WORKER*/": src("worker.js"),
+  "/*BYTES7*/": src("bytes7.js"),
   "/*APP*/": src("app.js"),
-  "__WASM_GZIP__": "1",
-  "__WASM_B64__": wasm.toString("base64").replace(/.{1,120}/g, "$&\n"),
+  "__WASM_BYTES__": String(gz.length),
+  // last: nothing is replaced inside the data
+  "__WASM_BYTES7__": data,
 };
 let html = src("index.html");
 for (const [k, v] of Object.entries(parts)) {
   if (/<\/script/i.test(v)) throw new Error(`${k} contains </script`);
+  if (html.split(k).length !== 2) throw new Error(`index.html must contain ${k} once`);
   html = html.split(k).join(v);
 }
 fs.writeFileSync("dist/zikao-check.html.tmp", html);
 fs.renameSync("dist/zikao-check.html.tmp", "dist/zikao-check.html");
-console.error(`build.sh: dist/zikao-check.html: ${html.length} bytes (wasm gzipped: ${wasm.length})`);
+console.error(`build.sh: dist/zikao-check.html: ${Buffer.byteLength(html)} bytes (wasm gzipped: ${gz.length})`);
 EOF
 
 if [ "$want_test" = 1 ]; then

@@ -88,15 +88,16 @@ pub use measure::is_frontal;
 /// spec leaves the value open, the choice is explained in docs/face.md).
 pub const CENTER_TOLERANCE_FRAC: f32 = 0.05;
 
-pub use shape::{Rect, ShapePredictor};
+pub use shape::{fit_box, Rect, ShapePredictor, COMPACT_MAGIC};
 
-/// dlib's 5-point landmark model (CC0, see models/).
+/// dlib's 5-point landmark model (CC0, see models/), in the compact format
+/// of [`ShapePredictor::read_compact`] (made by examples/convert_shape_model.rs).
 pub(crate) static SHAPE_MODEL: &[u8] =
-    include_bytes!("models/shape_predictor_5_face_landmarks.dat");
+    include_bytes!("models/shape_predictor_5_face_landmarks.zksp");
 
 fn shape_model() -> crate::Result<&'static ShapePredictor> {
     static M: std::sync::OnceLock<Result<ShapePredictor, String>> = std::sync::OnceLock::new();
-    M.get_or_init(|| ShapePredictor::read(SHAPE_MODEL).map_err(|e| e.to_string()))
+    M.get_or_init(|| ShapePredictor::read_compact(SHAPE_MODEL).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|e| crate::Error::Model(e.clone()))
 }

@@ -16,6 +16,34 @@
 //! Every read is bounds-checked and every count is checked against what the
 //! remaining bytes can hold, so corrupt or truncated bytes give an error,
 //! never a panic or a huge allocation.
+//!
+//! The embedded model is in a compact format of our own ([`COMPACT_MAGIC`],
+//! written by [`ShapePredictor::to_compact`], read by
+//! [`ShapePredictor::read_compact`]; `examples/convert_shape_model.rs` makes
+//! it from dlib's file), 3.2 MB instead of 9.2 MB. Little-endian; an array of
+//! n values k bytes wide is stored as k byte planes of n bytes (plane j holds
+//! byte j of every value), which gzip compresses better:
+//!
+//! | field | type |
+//! | --- | --- |
+//! | magic `ZKSP`, version 1 | 4 bytes, u8 |
+//! | parts P (landmarks; dim = 2P), levels L, splits per tree S | u8, u16, u16 |
+//! | initial shape | dim f32 |
+//! | trees of each level, then feature pixels of each level | 2L u16, planes |
+//! | anchors of every feature pixel, level by level (F in all) | F u8 |
+//! | deltas (x, y of every feature pixel) | 2F f32, planes |
+//! | split feature 1, split feature 2 (every tree, level by level; N trees) | N*S u16 each, planes |
+//! | split threshold t (left when `f1 - f2 >= t`) | N*S i16, planes |
+//! | leaf scale of each tree | N f32, planes |
+//! | leaves (S + 1 per tree, dim values each; value = q * scale) | N*(S+1)*dim i16, planes |
+//!
+//! Every tree is complete (S splits, S + 1 leaves). Thresholds are exact:
+//! the features are integer grey values (0 outside the image), so dlib's
+//! `f1 - f2 > thresh` equals `f1 - f2 >= floor(thresh) + 1` (kept within
+//! -255..=256, where it still decides every difference the same way). The
+//! leaves are quantised to 16 bits with a scale per tree (error at most half
+//! a step: 4.5e-7 of the box on the 5-point model, ~0.0001 px a tree on a
+//! 200-px face).
 
 use super::Point;
 
@@ -108,6 +136,79 @@ impl<'a> Reader<'a> {
             return Err(err("matrix larger than the remaining bytes", start));
         }
         (0..nr).map(|_| self.float()).collect()
+    }
+}
+
+/// The compact format's magic bytes (then the version, 1).
+pub const COMPACT_MAGIC: &[u8; 4] = b"ZKSP";
+const COMPACT_VERSION: u8 = 1;
+
+/// A reader of the compact format: every read is bounds-checked.
+struct Planes<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Planes<'a> {
+    fn take(&mut self, n: usize, what: &str) -> crate::Result<&'a [u8]> {
+        let start = self.pos;
+        let end = start
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or_else(|| err(&format!("truncated {what}"), start))?;
+        self.pos = end;
+        Ok(&self.b[start..end])
+    }
+
+    /// `n` values `K` bytes wide, stored as `K` byte planes.
+    fn array<const K: usize>(&mut self, n: usize, what: &str) -> crate::Result<Vec<[u8; K]>> {
+        let bytes = self.take(n.saturating_mul(K), what)?;
+        Ok((0..n)
+            .map(|i| std::array::from_fn(|j| bytes[j * n + i]))
+            .collect())
+    }
+
+    fn u16s(&mut self, n: usize, what: &str) -> crate::Result<Vec<u16>> {
+        Ok(self
+            .array::<2>(n, what)?
+            .into_iter()
+            .map(u16::from_le_bytes)
+            .collect())
+    }
+
+    fn i16s(&mut self, n: usize, what: &str) -> crate::Result<Vec<i16>> {
+        Ok(self
+            .array::<2>(n, what)?
+            .into_iter()
+            .map(i16::from_le_bytes)
+            .collect())
+    }
+
+    /// Finite f32s (planes when `planes`, else one after the other).
+    fn f32s(&mut self, n: usize, planes: bool, what: &str) -> crate::Result<Vec<f32>> {
+        let start = self.pos;
+        let v: Vec<f32> = if planes {
+            self.array::<4>(n, what)?
+                .into_iter()
+                .map(f32::from_le_bytes)
+                .collect()
+        } else {
+            let b = self.take(n.saturating_mul(4), what)?;
+            b.chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect()
+        };
+        if v.iter().any(|x| !x.is_finite()) {
+            return Err(err(&format!("{what} not finite"), start));
+        }
+        Ok(v)
+    }
+}
+
+/// Appends `K`-byte values as `K` byte planes.
+fn put_planes<const K: usize>(out: &mut Vec<u8>, vals: &[[u8; K]]) {
+    for j in 0..K {
+        out.extend(vals.iter().map(|v| v[j]));
     }
 }
 
@@ -257,6 +358,188 @@ impl ShapePredictor {
             anchors,
             deltas,
         })
+    }
+
+    /// Reads a model in the compact format (module doc); checks it as
+    /// [`read`](Self::read) does: exact length, indices within range,
+    /// finite numbers.
+    pub fn read_compact(bytes: &[u8]) -> crate::Result<Self> {
+        let mut r = Planes { b: bytes, pos: 0 };
+        if r.take(4, "magic")? != COMPACT_MAGIC {
+            return Err(err("not a compact shape model (magic)", 0));
+        }
+        let head = r.take(6, "header")?;
+        if head[0] != COMPACT_VERSION {
+            return Err(err("unsupported compact version", 4));
+        }
+        let parts = head[1] as usize;
+        let n_levels = u16::from_le_bytes([head[2], head[3]]) as usize;
+        let n_splits = u16::from_le_bytes([head[4], head[5]]) as usize;
+        if parts == 0 {
+            return Err(err("no landmarks", 5));
+        }
+        let dim = 2 * parts;
+        let initial = r.f32s(dim, false, "initial shape")?;
+        let counts = r.u16s(2 * n_levels, "level sizes")?;
+        let (trees_per_level, feats_per_level) = counts.split_at(n_levels);
+        let n_feats: u64 = feats_per_level.iter().map(|&f| f as u64).sum();
+        let n_trees: u64 = trees_per_level.iter().map(|&t| t as u64).sum();
+        // The whole size before any large allocation: it must be exact
+        // (and then every count below fits in usize).
+        let rest = n_feats * (1 + 2 * 4)
+            + n_trees * (n_splits as u64) * (2 + 2 + 2)
+            + n_trees * 4
+            + n_trees * (n_splits as u64 + 1) * (dim as u64) * 2;
+        if rest != (bytes.len() - r.pos) as u64 {
+            return Err(err("size differs from the header's counts", r.pos));
+        }
+        let (n_feats, n_trees) = (n_feats as usize, n_trees as usize);
+        let anchor_bytes = r.take(n_feats, "anchors")?;
+        if let Some(i) = anchor_bytes.iter().position(|&a| a as usize >= parts) {
+            return Err(err("anchor index out of range", r.pos - n_feats + i));
+        }
+        let delta_vals = r.f32s(2 * n_feats, true, "deltas")?;
+        let n = n_trees * n_splits;
+        let idx1 = r.u16s(n, "split features")?;
+        let idx2 = r.u16s(n, "split features")?;
+        let thresh = r.i16s(n, "split thresholds")?;
+        let scales = r.f32s(n_trees, true, "leaf scales")?;
+        let leaves = r.i16s(n_trees * (n_splits + 1) * dim, "leaves")?;
+
+        let (mut anchors, mut deltas, mut forests) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut f0, mut t0) = (0usize, 0usize);
+        for (&nt, &nf) in trees_per_level.iter().zip(feats_per_level) {
+            let (nt, nf) = (nt as usize, nf as usize);
+            anchors.push(
+                anchor_bytes[f0..f0 + nf]
+                    .iter()
+                    .map(|&a| a as u32)
+                    .collect(),
+            );
+            deltas.push(
+                delta_vals[2 * f0..2 * (f0 + nf)]
+                    .chunks_exact(2)
+                    .map(|d| [d[0], d[1]])
+                    .collect(),
+            );
+            let mut trees = Vec::with_capacity(nt);
+            for t in t0..t0 + nt {
+                let s = t * n_splits..(t + 1) * n_splits;
+                if idx1[s.clone()]
+                    .iter()
+                    .chain(&idx2[s.clone()])
+                    .any(|&i| i as usize >= nf)
+                {
+                    return Err(err("split refers to a missing feature pixel", r.pos));
+                }
+                if scales[t] < 0.0 {
+                    return Err(err("negative leaf scale", r.pos));
+                }
+                let splits = s
+                    .map(|k| Split {
+                        idx1: idx1[k] as u32,
+                        idx2: idx2[k] as u32,
+                        // f1 - f2 >= t  <=>  f1 - f2 > t - 0.5 (integer features)
+                        thresh: thresh[k] as f32 - 0.5,
+                    })
+                    .collect();
+                let l = (n_splits + 1) * dim;
+                let leaves = leaves[t * l..(t + 1) * l]
+                    .iter()
+                    .map(|&q| q as f32 * scales[t])
+                    .collect();
+                trees.push(Tree { splits, leaves });
+            }
+            forests.push(trees);
+            f0 += nf;
+            t0 += nt;
+        }
+        Ok(ShapePredictor {
+            initial,
+            forests,
+            anchors,
+            deltas,
+        })
+    }
+
+    /// This model in the compact format (module doc). An error when it
+    /// does not fit the format: trees of different sizes, more than 255
+    /// landmarks or 65535 levels, trees a level or feature pixels.
+    pub fn to_compact(&self) -> crate::Result<Vec<u8>> {
+        let fail = |what: &str| crate::Error::Model(format!("compact shape model: {what}"));
+        let dim = self.initial.len();
+        let parts = u8::try_from(dim / 2).map_err(|_| fail("more than 255 landmarks"))?;
+        let n_levels = u16::try_from(self.forests.len()).map_err(|_| fail("too many levels"))?;
+        let trees = || self.forests.iter().flatten();
+        let n_splits = trees().next().map_or(0, |t| t.splits.len());
+        if trees().any(|t| t.splits.len() != n_splits) {
+            return Err(fail("trees of different sizes"));
+        }
+        let n_splits16 = u16::try_from(n_splits).map_err(|_| fail("trees too big"))?;
+        let mut out = Vec::new();
+        out.extend_from_slice(COMPACT_MAGIC);
+        out.push(COMPACT_VERSION);
+        out.push(parts);
+        out.extend_from_slice(&n_levels.to_le_bytes());
+        out.extend_from_slice(&n_splits16.to_le_bytes());
+        for v in &self.initial {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        let mut counts = Vec::new();
+        for t in &self.forests {
+            counts.push(u16::try_from(t.len()).map_err(|_| fail("too many trees"))?);
+        }
+        for a in &self.anchors {
+            counts.push(u16::try_from(a.len()).map_err(|_| fail("too many feature pixels"))?);
+        }
+        put_planes(
+            &mut out,
+            &counts.iter().map(|c| c.to_le_bytes()).collect::<Vec<_>>(),
+        );
+        // anchors < parts <= 255 (checked when read)
+        out.extend(self.anchors.iter().flatten().map(|&a| a as u8));
+        let deltas: Vec<[u8; 4]> = self
+            .deltas
+            .iter()
+            .flatten()
+            .flat_map(|d| [d[0].to_le_bytes(), d[1].to_le_bytes()])
+            .collect();
+        put_planes(&mut out, &deltas);
+        let splits = || trees().flat_map(|t| &t.splits);
+        // feature indices < feature pixels <= 65535 (checked when read)
+        put_planes(
+            &mut out,
+            &splits()
+                .map(|s| (s.idx1 as u16).to_le_bytes())
+                .collect::<Vec<_>>(),
+        );
+        put_planes(
+            &mut out,
+            &splits()
+                .map(|s| (s.idx2 as u16).to_le_bytes())
+                .collect::<Vec<_>>(),
+        );
+        let thresh: Vec<[u8; 2]> = splits()
+            .map(|s| ((s.thresh.floor() + 1.0).clamp(-255.0, 256.0) as i16).to_le_bytes())
+            .collect();
+        put_planes(&mut out, &thresh);
+        let (mut scales, mut leaves) = (Vec::new(), Vec::new());
+        for t in trees() {
+            let max = t.leaves.iter().fold(0f32, |m, v| m.max(v.abs()));
+            let scale = max / 32767.0;
+            scales.push(scale.to_le_bytes());
+            leaves.extend(t.leaves.iter().map(|&v| {
+                let q = if scale > 0.0 {
+                    (v as f64 / scale as f64).round()
+                } else {
+                    0.0
+                };
+                (q.clamp(-32767.0, 32767.0) as i16).to_le_bytes()
+            }));
+        }
+        put_planes(&mut out, &scales);
+        put_planes(&mut out, &leaves);
+        Ok(out)
     }
 
     /// Number of landmarks.
@@ -424,6 +707,11 @@ mod tests {
 
     /// A tiny model: 2 landmarks, one level, one tree with one split.
     fn tiny_model() -> Vec<u8> {
+        tiny_model_with(10.0)
+    }
+
+    /// The tiny model with its split's threshold.
+    fn tiny_model_with(thresh: f32) -> Vec<u8> {
         let mut b = Vec::new();
         enc_int(1, &mut b);
         enc_col(&[0.25, 0.5, 0.75, 0.5], &mut b);
@@ -432,7 +720,7 @@ mod tests {
         enc_int(1, &mut b); // splits
         enc_int(0, &mut b);
         enc_int(1, &mut b);
-        enc_float(10.0, &mut b);
+        enc_float(thresh, &mut b);
         enc_int(2, &mut b); // leaves
         enc_col(&[0.0, -0.25, 0.0, -0.25], &mut b); // feature0 - feature1 > 10: move up
         enc_col(&[0.0, 0.25, 0.0, 0.25], &mut b); // else move down
@@ -505,9 +793,175 @@ mod tests {
 
     #[test]
     fn the_embedded_5_point_model_reads() {
-        let sp = ShapePredictor::read(super::super::SHAPE_MODEL).unwrap();
+        let sp = ShapePredictor::read_compact(super::super::SHAPE_MODEL).unwrap();
         assert_eq!(sp.num_parts(), 5);
-        assert!(!sp.forests.is_empty());
+        assert_eq!(sp.forests.len(), 15);
+        assert!(sp.forests.iter().all(|t| t.len() == 500));
+        assert!(sp.anchors.iter().all(|a| a.len() == 800));
+        // written by this code: converting again gives the same bytes
+        assert_eq!(sp.to_compact().unwrap(), super::super::SHAPE_MODEL);
+    }
+
+    const RECT9: Rect = Rect {
+        left: 0.0,
+        top: 0.0,
+        width: 9.0,
+        height: 9.0,
+    };
+
+    /// A 9x9 image whose two feature pixels of the tiny model differ by `d`.
+    fn feature_difference(d: i32) -> Vec<u8> {
+        let mut img = vec![100u8; 81];
+        img[4 * 9 + 2] = (100 + d) as u8;
+        img
+    }
+
+    #[test]
+    fn the_compact_format_decides_every_split_as_dlib_does() {
+        for thresh in [10.0, 10.25, 10.75, -3.5, -3.0, 0.0, 300.0, -300.0] {
+            let dlib = ShapePredictor::read(&tiny_model_with(thresh)).unwrap();
+            let compact = dlib.to_compact().unwrap();
+            let back = ShapePredictor::read_compact(&compact).unwrap();
+            for d in -100..=155 {
+                let img = feature_difference(d);
+                assert_eq!(
+                    dlib.predict(&img, 9, 9, RECT9),
+                    back.predict(&img, 9, 9, RECT9),
+                    "threshold {thresh}, difference {d}"
+                );
+            }
+            // feature pixels outside the image read 0
+            let out = Rect {
+                left: -20.0,
+                ..RECT9
+            };
+            assert_eq!(
+                dlib.predict(&[0u8; 81], 9, 9, out),
+                back.predict(&[0u8; 81], 9, 9, out)
+            );
+            assert_eq!(back.to_compact().unwrap(), compact);
+        }
+    }
+
+    #[test]
+    fn compact_leaves_are_within_half_a_step() {
+        let dlib = ShapePredictor::read(&tiny_model()).unwrap();
+        let back = ShapePredictor::read_compact(&dlib.to_compact().unwrap()).unwrap();
+        let (a, b) = (&dlib.forests[0][0].leaves, &back.forests[0][0].leaves);
+        let step = 0.25 / 32767.0;
+        assert!(a.iter().zip(b).all(|(x, y)| (x - y).abs() <= step / 2.0));
+        assert_eq!(dlib.initial, back.initial);
+        assert_eq!(dlib.deltas, back.deltas);
+        assert_eq!(dlib.anchors, back.anchors);
+    }
+
+    fn tiny_compact() -> Vec<u8> {
+        ShapePredictor::read(&tiny_model())
+            .unwrap()
+            .to_compact()
+            .unwrap()
+    }
+
+    #[test]
+    fn truncated_compact_bytes_are_an_error_not_a_panic() {
+        let m = tiny_compact();
+        assert!(ShapePredictor::read_compact(&m).is_ok());
+        for n in 0..m.len() {
+            assert!(ShapePredictor::read_compact(&m[..n]).is_err(), "prefix {n}");
+        }
+        let mut longer = m.clone();
+        longer.push(0);
+        assert!(ShapePredictor::read_compact(&longer).is_err());
+    }
+
+    #[test]
+    fn corrupted_compact_bytes_are_an_error_not_a_panic() {
+        let m = tiny_compact();
+        let mut errors = 0;
+        for i in 0..m.len() {
+            for v in [0x00u8, 0x01, 0x7f, 0x80, 0xff] {
+                let mut c = m.clone();
+                c[i] = v;
+                if let Ok(sp) = ShapePredictor::read_compact(&c) {
+                    // what reads must also run
+                    sp.predict(&[7u8; 81], 9, 9, RECT9);
+                } else {
+                    errors += 1;
+                }
+            }
+        }
+        assert!(errors > 0);
+        let set = |i: usize, v: &[u8]| {
+            let mut c = m.clone();
+            c[i..i + v.len()].copy_from_slice(v);
+            ShapePredictor::read_compact(&c)
+        };
+        // layout of the tiny model: header 10, initial 16, level sizes 4,
+        // anchors 2, deltas 16, idx1 2, idx2 2, threshold 2, scale 4, leaves 16
+        assert!(set(0, b"ZKSQ").is_err(), "magic");
+        assert!(set(4, &[2]).is_err(), "version");
+        assert!(set(5, &[0]).is_err(), "no landmarks");
+        assert!(set(6, &[0xff, 0xff]).is_err(), "65535 levels");
+        assert!(set(10, &f32::NAN.to_le_bytes()).is_err(), "initial NaN");
+        assert!(set(30, &[2]).is_err(), "anchor out of range");
+        assert!(set(48, &[2]).is_err(), "split feature out of range");
+        assert!(
+            set(50, &[0, 1]).is_err(),
+            "split feature out of range (high byte)"
+        );
+        assert!(set(54, &[0xff, 0xff, 0xff, 0xff]).is_err(), "scale NaN");
+        assert!(set(54, &(-1f32).to_le_bytes()).is_err(), "negative scale");
+        assert!(
+            set(52, &[0x80, 0xff]).is_ok(),
+            "any threshold is a threshold"
+        );
+        // a dlib file is not a compact one, and the other way round
+        assert!(ShapePredictor::read_compact(&tiny_model()).is_err());
+        assert!(ShapePredictor::read(&m).is_err());
+    }
+
+    /// The embedded model against dlib's file (not in the repository):
+    /// `ZIKAO_DLIB_5_POINT=../shared/models/shape_predictor_5_face_landmarks.dat
+    /// cargo test --lib face::shape -- --ignored`. Everything but the leaves
+    /// is exact; the leaves are within half a step of their tree's scale.
+    #[test]
+    #[ignore = "needs dlib's .dat file (ZIKAO_DLIB_5_POINT)"]
+    fn the_embedded_model_is_dlibs() {
+        let path = std::env::var("ZIKAO_DLIB_5_POINT").expect("ZIKAO_DLIB_5_POINT");
+        let dlib = ShapePredictor::read(&std::fs::read(path).unwrap()).unwrap();
+        let ours = ShapePredictor::read_compact(super::super::SHAPE_MODEL).unwrap();
+        assert_eq!(dlib.initial, ours.initial);
+        assert_eq!(dlib.anchors, ours.anchors);
+        assert_eq!(dlib.deltas, ours.deltas);
+        let mut worst = 0f32;
+        for (a, b) in dlib
+            .forests
+            .iter()
+            .flatten()
+            .zip(ours.forests.iter().flatten())
+        {
+            assert_eq!(a.splits.len(), b.splits.len());
+            for (s, t) in a.splits.iter().zip(&b.splits) {
+                assert_eq!((s.idx1, s.idx2), (t.idx1, t.idx2));
+                // every possible difference of two grey values (or 0)
+                for d in -255..=255 {
+                    assert_eq!(d as f32 > s.thresh, d as f32 > t.thresh, "{s:?} {t:?} {d}");
+                }
+            }
+            let max = a.leaves.iter().fold(0f32, |m, v| m.max(v.abs()));
+            for (x, y) in a.leaves.iter().zip(&b.leaves) {
+                let e = (x - y).abs();
+                // half a step, and the f32 rounding of q * scale
+                assert!(
+                    e <= max / 32767.0 * 0.501,
+                    "{x} {y} {e:e} step {:e}",
+                    max / 32767.0
+                );
+                worst = worst.max(e);
+            }
+        }
+        assert_eq!(dlib.forests.iter().flatten().count(), 7500);
+        eprintln!("largest leaf error {worst:e} (of the box's size)");
     }
 
     #[test]

@@ -106,13 +106,6 @@ let worker = null;
 let nextId = 1;
 const pending = new Map();
 
-function b64bytes(s) {
-  const bin = atob(s.replace(/\s+/g, ""));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 const ready = new Promise((resolve, reject) => {
   const src = $("worker-src").textContent;
   worker = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
@@ -127,9 +120,9 @@ const ready = new Promise((resolve, reject) => {
     if (m.error) p.reject(new Error(m.error)); else p.resolve(m);
   };
   const el = $("wasm");
-  const wasm = b64bytes(el.textContent).buffer;
+  const wasm = bytes7Decode(el.textContent, Number(el.dataset.bytes)).buffer;
   el.textContent = "";
-  worker.postMessage({ wasm, gzip: el.dataset.gzip === "1" }, [wasm]);
+  worker.postMessage({ wasm, gzip: true }, [wasm]);
 });
 
 function request(op, bytes, name, profile) {
