@@ -47,8 +47,8 @@ pub enum Error {
     Usage(String),
     /// Arguments that do not fit together, worded in both languages (the
     /// user sees one).
-    #[error("{en}")]
-    UsageBoth { zh: String, en: String },
+    #[error("{}", .0.en)]
+    UsageBoth(crate::msg::Detail),
     /// A face model could not be loaded.
     #[error("face model: {0}")]
     Model(String),
@@ -150,10 +150,7 @@ pub fn report_command_of(text: &str) -> Option<String> {
 impl Error {
     /// A usage error in both languages.
     pub fn usage(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Error::UsageBoth {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        Error::UsageBoth(crate::msg::Detail::new(zh, en))
     }
 
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
@@ -200,7 +197,7 @@ impl Error {
                     format!("{}：输出文件已存在", path.display())
                 }
                 Error::Usage(m) => m.clone(),
-                Error::UsageBoth { zh, .. } => zh.clone(),
+                Error::UsageBoth(d) => d.zh.clone(),
                 Error::Model(m) => format!("人脸模型：{m}"),
                 Error::WrongInput {
                     path,

@@ -636,10 +636,7 @@ mod tests {
                 it.findings.push(
                     Finding::warning(
                         "elig.conduct",
-                        Msg::Data {
-                            zh: "品德".into(),
-                            en: "conduct".into(),
-                        },
+                        Msg::Data(crate::msg::Detail::new("品德", "conduct")),
                     )
                     .measured(json!({"a": [1, 2.5, null]})),
                 );
@@ -659,10 +656,7 @@ mod tests {
             column: Some("成绩".into()),
             severity: Severity::Error,
             code: "table.bad_value",
-            message: Msg::Data {
-                zh: "坏".into(),
-                en: "bad".into(),
-            },
+            message: Msg::Data(crate::msg::Detail::new("坏", "bad")),
         });
         r.summary_extra.push(("policy", json!("national")));
         r

@@ -83,7 +83,7 @@ pub enum Msg {
     Roster(crate::roster::RosterMsg),
     /// Text that comes from data (a policy or profile file gives both
     /// languages, e.g. a special major's requirement).
-    Data { zh: String, en: String },
+    Data(Detail),
 }
 
 impl Msg {
@@ -95,7 +95,7 @@ impl Msg {
             Msg::Elig(m) => m.render(lang),
             Msg::Prereq(m) => m.render(lang),
             Msg::Roster(m) => m.render(lang),
-            Msg::Data { zh, en } => lang.pick(zh, en).to_string(),
+            Msg::Data(d) => d.render(lang).to_string(),
         }
     }
 }

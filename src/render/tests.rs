@@ -8,10 +8,7 @@ use crate::finding::{Finding, Severity};
 use crate::msg::Msg;
 
 fn data(zh: &str, en: &str) -> Msg {
-    Msg::Data {
-        zh: zh.into(),
-        en: en.into(),
-    }
+    Msg::Data(crate::msg::Detail::new(zh, en))
 }
 
 fn sample() -> Report {
@@ -42,6 +39,15 @@ fn sample() -> Report {
     r.results.push(a);
     r.results.push(b);
     r
+}
+
+/// The rows of sheet `name`.
+fn sheet_rows(x: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Vec<Vec<Data>> {
+    x.worksheet_range(name)
+        .unwrap()
+        .rows()
+        .map(|r| r.to_vec())
+        .collect()
 }
 
 fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
@@ -117,12 +123,7 @@ fn xlsx_results_and_input_errors() {
     let bytes = to_xlsx(&r, Lang::Zh).unwrap();
     let mut x = Xlsx::new(Cursor::new(bytes)).unwrap();
     assert_eq!(x.sheet_names(), ["results", "summary", "input_errors"]);
-    let rows: Vec<Vec<Data>> = x
-        .worksheet_range("results")
-        .unwrap()
-        .rows()
-        .map(|r| r.to_vec())
-        .collect();
+    let rows = sheet_rows(&mut x, "results");
     // headed for a person, in the report's language
     assert_eq!(rows[0][0], Data::String("准考证号".into()));
     assert_eq!(rows[0][3], Data::String("结论".into()));
@@ -137,12 +138,7 @@ fn xlsx_results_and_input_errors() {
     // numbers stay numbers
     assert_eq!(rows[1][7], Data::Float(62.5));
     assert_eq!(rows[2][1], Data::String("张三".into()));
-    let errs: Vec<Vec<Data>> = x
-        .worksheet_range("input_errors")
-        .unwrap()
-        .rows()
-        .map(|r| r.to_vec())
-        .collect();
+    let errs = sheet_rows(&mut x, "input_errors");
     assert_eq!(errs[0][5], Data::String("说明".into()));
     assert_eq!(errs[1][3], Data::String("错误".into()));
     assert_eq!(errs[1][1], Data::Float(7.0));
@@ -160,20 +156,10 @@ fn xlsx_without_input_errors_has_one_sheet() {
         .push(("batch", serde_json::json!("2022-06")));
     let mut x = Xlsx::new(Cursor::new(to_xlsx(&r, Lang::En).unwrap())).unwrap();
     assert_eq!(x.sheet_names(), ["results", "summary"]);
-    let head: Vec<Vec<Data>> = x
-        .worksheet_range("results")
-        .unwrap()
-        .rows()
-        .map(|r| r.to_vec())
-        .collect();
+    let head = sheet_rows(&mut x, "results");
     assert_eq!(head[0][0], Data::String("Exam no.".into()));
     // which rules: the summary sheet names them (and the printed page header)
-    let sum: Vec<Vec<Data>> = x
-        .worksheet_range("summary")
-        .unwrap()
-        .rows()
-        .map(|r| r.to_vec())
-        .collect();
+    let sum = sheet_rows(&mut x, "summary");
     assert_eq!(
         sum[1],
         [

@@ -139,17 +139,7 @@ fn item2_json_inputs_of_the_wrong_kind_are_exit_2_naming_file_and_kind() {
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("prereq.json") && r.stderr.contains("zikao prereq verify"));
-    let r = run_in(
-        dir,
-        &[
-            "roster",
-            "graduates",
-            "--candidates",
-            "candidates.csv",
-            "--eligibility",
-            "prereq.json",
-        ],
-    );
+    let r = run_in(dir, &graduates_args("prereq.json", &[]));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("prereq.json") && r.stderr.contains("zikao prereq verify"));
     assert!(
@@ -175,6 +165,20 @@ fn elig_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
         "2022-06",
         "--as-of",
         "2022-06-20",
+    ];
+    a.extend_from_slice(extra);
+    a
+}
+
+/// `roster graduates --candidates candidates.csv --eligibility ELIG extra…`.
+fn graduates_args<'a>(elig: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "roster",
+        "graduates",
+        "--candidates",
+        "candidates.csv",
+        "--eligibility",
+        elig,
     ];
     a.extend_from_slice(extra);
     a
@@ -333,19 +337,7 @@ fn item7_roster_leaving_off_ineligible_is_information_exit_0() {
     exports(dir);
     let r = run_in(dir, &elig_args(&["-o", "elig.json"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let r = run_in(
-        dir,
-        &[
-            "roster",
-            "graduates",
-            "--candidates",
-            "candidates.csv",
-            "--eligibility",
-            "elig.json",
-            "--format",
-            "json",
-        ],
-    );
+    let r = run_in(dir, &graduates_args("elig.json", &["--format", "json"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = r.json();
     let left: Vec<&Value> = v["results"]
@@ -359,17 +351,7 @@ fn item7_roster_leaving_off_ineligible_is_information_exit_0() {
         assert_eq!(i["verdict"], "not_listed", "{i}");
         assert_eq!(i["findings"][0]["severity"], "info", "{i}");
     }
-    let r = run_in(
-        dir,
-        &[
-            "roster",
-            "graduates",
-            "--candidates",
-            "candidates.csv",
-            "--eligibility",
-            "elig.json",
-        ],
-    );
+    let r = run_in(dir, &graduates_args("elig.json", &[]));
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("未列入") && !r.stdout.contains("错误 (error)"));
 }
@@ -678,18 +660,7 @@ fn item3_candidates_tables_that_lost_leading_zeros_are_reported_everywhere() {
     // graduates: the audited candidate is not found in the candidates table
     let r = run_in(
         dir,
-        &[
-            "roster",
-            "graduates",
-            "--candidates",
-            "candidates.csv",
-            "--eligibility",
-            "elig.json",
-            "--format",
-            "json",
-            "--lang",
-            "en",
-        ],
+        &graduates_args("elig.json", &["--format", "json", "--lang", "en"]),
     );
     let p = unmatched_rows(&r.json());
     assert_eq!(p.len(), 1, "{}", r.stdout);
