@@ -18,8 +18,11 @@ pub enum Error {
     },
     /// The file was read but its content is not what was expected
     /// (not a table, not JSON, not an image, ...).
-    #[error("{}: {message}", path.display())]
-    Format { path: PathBuf, message: String },
+    #[error("{}: {}", path.display(), message.en)]
+    Format {
+        path: PathBuf,
+        message: crate::msg::Detail,
+    },
     /// A required column is missing from a table.
     #[error("{}: missing required column {column}", path.display())]
     MissingColumn { path: PathBuf, column: String },
@@ -160,10 +163,20 @@ impl Error {
         }
     }
 
-    pub fn format(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    /// A file that cannot be read as what it should be, with what is wrong
+    /// in Chinese and in English.
+    pub fn format(path: impl Into<PathBuf>, zh: impl Into<String>, en: impl Into<String>) -> Self {
         Error::Format {
             path: path.into(),
-            message: message.into(),
+            message: crate::msg::Detail::new(zh, en),
+        }
+    }
+
+    /// [`Error::format`] with a detail already in both languages.
+    pub fn format_detail(path: impl Into<PathBuf>, message: crate::msg::Detail) -> Self {
+        Error::Format {
+            path: path.into(),
+            message,
         }
     }
 
@@ -177,7 +190,7 @@ impl Error {
                     format!("{}：{}", path.display(), io_zh(source))
                 }
                 Error::Format { path, message } => {
-                    format!("{}：格式错误：{message}", path.display())
+                    format!("{}：{}", path.display(), message.zh)
                 }
                 Error::MissingColumn { path, column } => {
                     format!("{}：缺少必需的列「{column}」", path.display())

@@ -4,6 +4,7 @@
 //! alternative tracks ("those who take the foreign language need >= 3
 //! electives and >= 14 credits, the others all five").
 
+use crate::msg::Detail;
 use std::collections::HashMap;
 
 use super::load::FastHash;
@@ -830,8 +831,13 @@ pub fn is_structured_json(text: &str) -> bool {
 /// Parses the JSON plan form. A malformed file is an error naming it.
 pub fn parse_json(text: &str, path: &Path) -> Result<Plans> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    let file: JFile = serde_path_to_error::deserialize(de)
-        .map_err(|e| Error::format(path, format!("JSON plan: at {}: {}", e.path(), e.inner())))?;
+    let file: JFile = serde_path_to_error::deserialize(de).map_err(|e| {
+        Error::format(
+            path,
+            format!("JSON 培养计划格式错误，位置：{}", e.path()),
+            format!("JSON plan: at {}: {}", e.path(), e.inner()),
+        )
+    })?;
     let list = match file {
         JFile::Wrapped { plans } | JFile::Many(plans) => plans,
         JFile::One(p) => vec![*p],
@@ -842,26 +848,38 @@ pub fn parse_json(text: &str, path: &Path) -> Result<Plans> {
         if out.by_major.contains_key(&code) {
             return Err(Error::format(
                 path,
+                format!("JSON 培养计划：专业 {code} 出现了两次"),
                 format!("JSON plan: major {code} given twice"),
             ));
         }
-        let plan = build_json(jp, &mut out.courses)
-            .map_err(|m| Error::format(path, format!("JSON plan {code}: {m}")))?;
+        let plan = build_json(jp, &mut out.courses).map_err(|m| {
+            Error::format(
+                path,
+                format!("JSON 培养计划（专业 {code}）：{}", m.zh),
+                format!("JSON plan {code}: {}", m.en),
+            )
+        })?;
         out.by_major.insert(code, out.plans.len());
         out.plans.push(plan);
     }
     Ok(out)
 }
 
-fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, String> {
+fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, Detail> {
     let courses = json_courses(&jp.courses, interner)?;
-    let level = match &jp.level {
-        None => None,
-        Some(l) => Some(ProgramLevel::parse(l).ok_or_else(|| format!("level `{l}`"))?),
-    };
+    let level =
+        match &jp.level {
+            None => None,
+            Some(l) => Some(ProgramLevel::parse(l).ok_or_else(|| {
+                Detail::new(format!("层次 `{l}` 无法识别"), format!("level `{l}`"))
+            })?),
+        };
     if let Some(p) = jp.pass_mark {
         if !(p.is_finite() && (0.0..=100.0).contains(&p)) {
-            return Err(format!("pass_mark {p}"));
+            return Err(Detail::new(
+                format!("pass_mark {p} 不在 0 到 100 之间"),
+                format!("pass_mark {p}"),
+            ));
         }
     }
     let mut roles = JsonRoles { interner, courses };
@@ -908,11 +926,14 @@ fn build_json(jp: JPlan, interner: &mut Interner) -> std::result::Result<Plan, S
 fn json_courses(
     list: &[JCourse],
     interner: &mut Interner,
-) -> std::result::Result<CourseMap, String> {
+) -> std::result::Result<CourseMap, Detail> {
     let mut courses = CourseMap::default();
     for c in list {
         if !(c.credits.is_finite() && c.credits >= 0.0) {
-            return Err(format!("course {}: credits {}", c.code, c.credits));
+            return Err(Detail::new(
+                format!("课程 {} 的学分 {} 无效", c.code, c.credits),
+                format!("course {}: credits {}", c.code, c.credits),
+            ));
         }
         let id = interner.intern(&norm_code(&c.code));
         let course = Course {
@@ -921,7 +942,10 @@ fn json_courses(
             category: Category::Elective,
         };
         if courses.insert(id, course).is_some() {
-            return Err(format!("course {} listed twice", c.code));
+            return Err(Detail::new(
+                format!("课程 {} 列出了两次", c.code),
+                format!("course {} listed twice", c.code),
+            ));
         }
     }
     Ok(courses)
@@ -941,12 +965,17 @@ impl JsonRoles<'_> {
         &mut self,
         code: &str,
         category: Option<Category>,
-    ) -> std::result::Result<u32, String> {
+    ) -> std::result::Result<u32, Detail> {
         let id = self
             .interner
             .get(&norm_code(code))
             .filter(|i| self.courses.contains_key(i))
-            .ok_or_else(|| format!("course {code} is not in `courses`"))?;
+            .ok_or_else(|| {
+                Detail::new(
+                    format!("课程 {code} 不在 `courses` 中"),
+                    format!("course {code} is not in `courses`"),
+                )
+            })?;
         if let Some(category) = category {
             let e = self.courses.get_mut(&id).expect("checked");
             if e.category == Category::Elective || category == Category::Required {
@@ -961,13 +990,13 @@ impl JsonRoles<'_> {
         list: &[JReq],
         category: Category,
         out: &mut Vec<Requirement>,
-    ) -> std::result::Result<(), String> {
+    ) -> std::result::Result<(), Detail> {
         for r in list {
             let (label, any_of) = match r {
                 JReq::One(c) => (None, vec![self.course(c, Some(category))?]),
                 JReq::Any { any_of, label } => {
                     if any_of.is_empty() {
-                        return Err("empty any_of".into());
+                        return Err(Detail::new("any_of 为空", "empty any_of"));
                     }
                     let ids = any_of
                         .iter()
@@ -985,10 +1014,13 @@ impl JsonRoles<'_> {
         Ok(())
     }
 
-    fn electives(&mut self, e: &JElective) -> std::result::Result<ElectiveRule, String> {
+    fn electives(&mut self, e: &JElective) -> std::result::Result<ElectiveRule, Detail> {
         if let Some(c) = e.min_credits {
             if !(c.is_finite() && c >= 0.0) {
-                return Err(format!("min_credits {c}"));
+                return Err(Detail::new(
+                    format!("min_credits {c} 无效"),
+                    format!("min_credits {c}"),
+                ));
             }
         }
         Ok(ElectiveRule {
@@ -1005,7 +1037,7 @@ impl JsonRoles<'_> {
     fn additional(
         &mut self,
         list: &[JAdditional],
-    ) -> std::result::Result<Vec<AdditionalRule>, String> {
+    ) -> std::result::Result<Vec<AdditionalRule>, Detail> {
         list.iter()
             .map(|a| {
                 Ok(AdditionalRule {
@@ -1014,7 +1046,7 @@ impl JsonRoles<'_> {
                         .courses
                         .iter()
                         .map(|c| self.course(c, Some(Category::Additional)))
-                        .collect::<std::result::Result<_, String>>()?,
+                        .collect::<std::result::Result<_, Detail>>()?,
                     min_count: a.min_count,
                     min_credits: a.min_credits.filter(|c| c.is_finite()),
                 })
@@ -1024,7 +1056,7 @@ impl JsonRoles<'_> {
 
     /// A track (方向): the base rules plus the track's own; its electives,
     /// additional courses and total replace the base's when given.
-    fn track(&mut self, base: &Variant, t: &JTrack) -> std::result::Result<Variant, String> {
+    fn track(&mut self, base: &Variant, t: &JTrack) -> std::result::Result<Variant, Detail> {
         let mut v = base.clone();
         v.label = Some(t.label.clone());
         self.requirements(&t.required, Category::Required, &mut v.required)?;

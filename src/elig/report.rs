@@ -27,8 +27,17 @@ pub fn read_report(path: &Path) -> Result<(String, HashMap<String, PrereqResult>
 
 /// [`read_report`] on text.
 pub fn parse_report(text: &str, path: &Path) -> Result<(String, HashMap<String, PrereqResult>)> {
-    let v: Value = serde_json::from_str(text.trim_start_matches('\u{FEFF}'))
-        .map_err(|e| Error::format(path, format!("not a report JSON document: {e}")))?;
+    let v: Value = serde_json::from_str(text.trim_start_matches('\u{FEFF}')).map_err(|e| {
+        Error::format(
+            path,
+            format!(
+                "不是报告的 JSON 文件（第 {} 行第 {} 列）",
+                e.line(),
+                e.column()
+            ),
+            format!("not a report JSON document: {e}"),
+        )
+    })?;
     crate::error::check_report_kind(path, &v, crate::prereq::COMMAND)?;
     let (command, results) = match &v {
         Value::Object(m) => (
@@ -45,7 +54,13 @@ pub fn parse_report(text: &str, path: &Path) -> Result<(String, HashMap<String, 
                 })?,
         ),
         Value::Array(a) => (String::new(), a),
-        _ => return Err(Error::format(path, "not a report JSON document")),
+        _ => {
+            return Err(Error::format(
+                path,
+                "不是报告的 JSON 文件",
+                "not a report JSON document",
+            ))
+        }
     };
     let mut out = HashMap::new();
     for (i, r) in results.iter().enumerate() {
@@ -57,7 +72,13 @@ pub fn parse_report(text: &str, path: &Path) -> Result<(String, HashMap<String, 
                 Value::Number(n) => Some(n.to_string()),
                 _ => None,
             })
-            .ok_or_else(|| Error::format(path, format!("results[{i}] has no exam_no")))?;
+            .ok_or_else(|| {
+                Error::format(
+                    path,
+                    format!("第 {} 条结果没有准考证号（exam_no）", i + 1),
+                    format!("results[{i}] has no exam_no"),
+                )
+            })?;
         let verdict = r
             .get("verdict")
             .and_then(Value::as_str)

@@ -184,8 +184,13 @@ pub fn read_eligibility(path: &Path) -> Result<EligibilityResult> {
 
 /// Parses eligibility JSON text (see [`read_eligibility`]).
 pub fn parse_eligibility(text: &str, path: &Path) -> Result<EligibilityResult> {
-    let v: Value =
-        serde_json::from_str(text).map_err(|e| Error::format(path, format!("not JSON: {e}")))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        Error::format(
+            path,
+            format!("不是 JSON 文件（第 {} 行第 {} 列）", e.line(), e.column()),
+            format!("not JSON: {e}"),
+        )
+    })?;
     let (results, batch) = match &v {
         Value::Array(a) => (a.as_slice(), None),
         Value::Object(o) => {
@@ -207,7 +212,13 @@ pub fn parse_eligibility(text: &str, path: &Path) -> Result<EligibilityResult> {
                 }
             }
         }
-        _ => return Err(Error::format(path, "not an eligibility report")),
+        _ => {
+            return Err(Error::format(
+                path,
+                "不是毕业审核报告",
+                "not an eligibility report",
+            ))
+        }
     };
     let text_of = |v: Option<&Value>| -> Option<String> {
         match v? {
@@ -218,10 +229,20 @@ pub fn parse_eligibility(text: &str, path: &Path) -> Result<EligibilityResult> {
     };
     let mut entries = HashMap::new();
     for (i, r) in results.iter().enumerate() {
-        let exam_no = text_of(r.get("exam_no").or_else(|| r.get("准考证号")))
-            .ok_or_else(|| Error::format(path, format!("result {}: no exam_no", i + 1)))?;
-        let verdict = text_of(r.get("verdict"))
-            .ok_or_else(|| Error::format(path, format!("result {}: no verdict", i + 1)))?;
+        let exam_no = text_of(r.get("exam_no").or_else(|| r.get("准考证号"))).ok_or_else(|| {
+            Error::format(
+                path,
+                format!("第 {} 条结果没有准考证号（exam_no）", i + 1),
+                format!("result {}: no exam_no", i + 1),
+            )
+        })?;
+        let verdict = text_of(r.get("verdict")).ok_or_else(|| {
+            Error::format(
+                path,
+                format!("第 {} 条结果没有结论（verdict）", i + 1),
+                format!("result {}: no verdict", i + 1),
+            )
+        })?;
         let e = EligEntry {
             exam_no: checks::compact(&exam_no),
             name: text_of(r.get("name").or_else(|| r.get("姓名"))),

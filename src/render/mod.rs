@@ -251,7 +251,11 @@ pub fn write_csv<W: std::io::Write>(
 }
 
 pub(crate) fn xlsx_err(e: XlsxError) -> Error {
-    Error::format("<xlsx>", format!("cannot write the workbook: {e}"))
+    Error::format(
+        "<xlsx>",
+        format!("无法生成工作簿：{e}"),
+        format!("cannot write the workbook: {e}"),
+    )
 }
 
 /// Formats shared by the xlsx writers.

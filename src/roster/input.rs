@@ -225,6 +225,11 @@ pub fn read_eligibility(path: &Path) -> Result<Eligibility> {
     let doc: RawDoc = serde_json::from_reader(std::io::BufReader::new(f)).map_err(|e| {
         Error::format(
             path,
+            format!(
+                "不是 `zikao eligibility` 的 JSON 结果（第 {} 行第 {} 列）",
+                e.line(),
+                e.column()
+            ),
             format!("not the JSON result of `zikao eligibility` ({{\"command\": \"eligibility\", \"results\": [...]}}): {e}"),
         )
     })?;
@@ -237,6 +242,11 @@ pub fn parse_eligibility(text: &str, path: &Path) -> Result<Eligibility> {
     let doc: RawDoc = serde_json::from_str(text).map_err(|e| {
         Error::format(
             path,
+            format!(
+                "不是 `zikao eligibility` 的 JSON 结果（第 {} 行第 {} 列）",
+                e.line(),
+                e.column()
+            ),
             format!("not the JSON result of `zikao eligibility` ({{\"command\": \"eligibility\", \"results\": [...]}}): {e}"),
         )
     })?;

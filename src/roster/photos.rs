@@ -63,7 +63,12 @@ impl Photos {
         let doc: Value = serde_json::from_str(text).map_err(|e| {
             Error::format(
                 path,
-                format!("not the JSON report of `zikao photo check --candidates ... --format json` / 不是照片检查的 JSON 报告: {e}"),
+                format!(
+                    "不是照片检查（zikao photo check --candidates … --format json）的 JSON 报告（第 {} 行第 {} 列）",
+                    e.line(),
+                    e.column()
+                ),
+                format!("not the JSON report of `zikao photo check --candidates ... --format json`: {e}"),
             )
         })?;
         match doc.get("command").and_then(Value::as_str) {
@@ -71,26 +76,29 @@ impl Photos {
             Some(other) => {
                 return Err(Error::format(
                     path,
-                    format!("this is the report of `{other}`, not of `zikao photo check --candidates` / 这不是照片检查报告"),
+                    format!("这是 `zikao {other}` 的报告，不是照片检查（zikao photo check --candidates）的报告"),
+                    format!("this is the report of `{other}`, not of `zikao photo check --candidates`"),
                 ))
             }
             None => {
                 return Err(Error::format(
                     path,
-                    "no \"command\": not the JSON report of `zikao photo check --candidates` / 不是照片检查报告",
+                    "没有 \"command\" 字段：不是照片检查（zikao photo check --candidates）的报告",
+                    "no \"command\": not the JSON report of `zikao photo check --candidates`",
                 ))
             }
         }
         if doc.pointer("/summary/candidates").is_none() {
             return Err(Error::format(
                 path,
-                "this photo check was run without --candidates: run `zikao photo check DIR --candidates LIST --format json` / 照片检查未按考生名单核对，请加 --candidates",
+                "这次照片检查没有按考生名单核对：请运行 zikao photo check 文件夹 --candidates 名单 --format json",
+                "this photo check was run without --candidates: run `zikao photo check DIR --candidates LIST --format json`",
             ));
         }
         let results = doc
             .get("results")
             .and_then(Value::as_array)
-            .ok_or_else(|| Error::format(path, "no \"results\" array / 缺少 results"))?;
+            .ok_or_else(|| Error::format(path, "缺少 results 数组", "no \"results\" array"))?;
         let mut by_exam = HashMap::new();
         for r in results {
             let Some(exam) = r.get("exam_no").and_then(Value::as_str) else {

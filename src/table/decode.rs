@@ -75,7 +75,7 @@ impl<R: Read> Decoded<R> {
     pub fn new(
         mut inner: R,
         forced: Option<&'static Encoding>,
-    ) -> io::Result<Result<Self, String>> {
+    ) -> io::Result<Result<Self, crate::msg::Detail>> {
         let mut buf = Vec::with_capacity(CHUNK);
         // read at least 4 bytes (or to EOF) to see a byte-order mark
         let mut eof = false;
@@ -86,10 +86,17 @@ impl<R: Read> Decoded<R> {
         let (mode, pos) = match (forced, found) {
             (Some(f), Some((b, len))) if f == b => (mode_for(f), len),
             (Some(f), Some((b, _))) => {
-                return Ok(Err(format!(
-                    "the file starts with a {} byte-order mark but --encoding {} was given",
-                    b.name(),
-                    f.name()
+                return Ok(Err(crate::msg::Detail::new(
+                    format!(
+                        "文件开头是 {} 的字节顺序标记，但指定的编码是 {}",
+                        b.name(),
+                        f.name()
+                    ),
+                    format!(
+                        "the file starts with a {} byte-order mark but --encoding {} was given",
+                        b.name(),
+                        f.name()
+                    ),
                 )))
             }
             (Some(f), None) => (mode_for(f), 0),
@@ -184,7 +191,7 @@ pub(crate) fn decoded<R: Read>(
 ) -> crate::Result<Decoded<R>> {
     match Decoded::new(inner, opts.encoding).map_err(|e| crate::Error::io(path, e))? {
         Ok(d) => Ok(d),
-        Err(m) => Err(crate::Error::format(path, m)),
+        Err(m) => Err(crate::Error::format_detail(path, m)),
     }
 }
 
@@ -225,12 +232,31 @@ impl<R> LineGuard<R> {
 }
 
 /// The message of a line longer than `max` bytes (`line` is 1-based).
-pub fn line_too_long(line: usize, max: usize) -> String {
-    format!(
-        "line {line} is longer than {} MiB without a line break: not a table export (a table line is at most a few KB)",
-        max >> 20
+pub fn line_too_long(line: usize, max: usize) -> crate::msg::Detail {
+    crate::msg::Detail::new(
+        format!(
+            "第 {line} 行超过 {} MiB 仍没有换行：不是表格导出文件（表格的一行最多几 KB）",
+            max >> 20
+        ),
+        format!(
+            "line {line} is longer than {} MiB without a line break: not a table export (a table line is at most a few KB)",
+            max >> 20
+        ),
     )
 }
+
+/// The I/O error of [`LineGuard`] (kind `InvalidData`), carrying its
+/// message in both languages.
+#[derive(Debug)]
+pub struct LineTooLong(pub crate::msg::Detail);
+
+impl std::fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.en)
+    }
+}
+
+impl std::error::Error for LineTooLong {}
 
 impl<R: Read> Read for LineGuard<R> {
     fn read(&mut self, dst: &mut [u8]) -> io::Result<usize> {
@@ -246,7 +272,7 @@ impl<R: Read> Read for LineGuard<R> {
         if self.open > self.max {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                line_too_long(self.base + self.lines + 1, self.max),
+                LineTooLong(line_too_long(self.base + self.lines + 1, self.max)),
             ));
         }
         Ok(n)

@@ -7,7 +7,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::cell::Raw;
-use super::decode::{decoded, line_too_long, Decoded, LineGuard, MAX_LINE};
+use super::decode::{decoded, line_too_long, Decoded, LineGuard, LineTooLong, MAX_LINE};
 use super::{
     detect, lookup, missing_error, Header, ReadOptions, Row, Schema, Sink, TableMsg, HEADER_SCAN,
 };
@@ -50,22 +50,32 @@ fn next<R: Read>(
     base: usize,
 ) -> Result<bool> {
     let more = rdr.read_byte_record(rec).map_err(|e| {
-        let at = e
-            .position()
-            .map(|p| format!(" at line {}", p.line() as usize + base))
-            .unwrap_or_default();
+        let line = e.position().map(|p| p.line() as usize + base);
+        let at = line.map(|l| format!(" at line {l}")).unwrap_or_default();
+        let at_zh = line.map(|l| format!("（第 {l} 行）")).unwrap_or_default();
         match e.kind() {
             // the line guard's message names the line itself
             csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
-                Error::format(path, io.to_string())
+                match io.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>()) {
+                    Some(t) => Error::format_detail(path, t.0.clone()),
+                    None => Error::format(path, "无法读取文件", io.to_string()),
+                }
             }
-            _ => Error::format(path, format!("cannot read the file{at}: {e}")),
+            _ => Error::format(
+                path,
+                format!("无法读取文件{at_zh}"),
+                format!("cannot read the file{at}: {e}"),
+            ),
         }
     })?;
     if rec.len() > MAX_COLUMNS {
         let line = rec.position().map_or(0, |p| p.line() as usize) + base;
         return Err(Error::format(
             path,
+            format!(
+                "第 {line} 行有 {} 列；表格最多 {MAX_COLUMNS} 列（Excel 的上限）",
+                rec.len()
+            ),
             format!(
                 "line {line} has {} columns; a table has at most {MAX_COLUMNS} (Excel's limit)",
                 rec.len()
@@ -132,6 +142,7 @@ fn find_header<R: Read>(
     if scanned == 0 {
         return Err(Error::format(
             path,
+            "文件没有内容（只有字节顺序标记或空行）",
             "the file has no content (only a byte-order mark or blank lines)",
         ));
     }
@@ -370,7 +381,10 @@ fn plain_rows<R: Read>(
                 // no line end yet: read more (a bounded amount)
                 None => {
                     if filled > MAX_LINE {
-                        return Err(Error::format(path, line_too_long(line + 1, MAX_LINE)));
+                        return Err(Error::format_detail(
+                            path,
+                            line_too_long(line + 1, MAX_LINE),
+                        ));
                     }
                     have = filled;
                     continue;

@@ -34,7 +34,11 @@ const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 pub(crate) fn open(path: &Path) -> Result<File> {
     let f = File::open(path).map_err(|e| Error::io(path, e))?;
     if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(Error::format(path, "is a directory, not a table file"));
+        return Err(Error::format(
+            path,
+            "这是一个文件夹，不是表格文件",
+            "is a directory, not a table file",
+        ));
     }
     Ok(f)
 }
@@ -47,7 +51,11 @@ pub(crate) fn detect(path: &Path, opts: &ReadOptions) -> Result<Format> {
         .read_to_end(&mut prefix)
         .map_err(|e| Error::io(path, e))?;
     if prefix.is_empty() {
-        return Err(Error::format(path, "the file is empty (0 bytes)"));
+        return Err(Error::format(
+            path,
+            "文件为空（0 字节）",
+            "the file is empty (0 bytes)",
+        ));
     }
     let ext = path
         .extension()
@@ -76,18 +84,25 @@ pub(crate) fn detect(path: &Path, opts: &ReadOptions) -> Result<Format> {
             .trim_start_matches('\u{FEFF}')
             .trim_start()
             .to_ascii_lowercase();
-        let what = if t.starts_with('<') {
-            "it is an HTML/XML page (some systems export web pages as .xls): open it in Excel and save it as .xlsx or CSV"
+        let (zh, en) = if t.starts_with('<') {
+            (
+                "它是网页（HTML/XML，有些系统把网页导出成 .xls）：请用 Excel 打开后另存为 .xlsx 或 CSV",
+                "it is an HTML/XML page (some systems export web pages as .xls): open it in Excel and save it as .xlsx or CSV",
+            )
         } else if t.starts_with("%pdf") {
-            "it is a PDF document"
+            ("它是 PDF 文档", "it is a PDF document")
         } else if prefix.contains(&0) {
-            "it is an unknown binary file"
+            ("它是未知的二进制文件", "it is an unknown binary file")
         } else {
-            "it is a text file: if it is CSV/TSV, give it the .csv or .tsv extension"
+            (
+                "它是文本文件：如果是 CSV/TSV，请把扩展名改为 .csv 或 .tsv",
+                "it is a text file: if it is CSV/TSV, give it the .csv or .tsv extension",
+            )
         };
         return Err(Error::format(
             path,
-            format!("named .{ext} but it is not an Excel workbook; {what}"),
+            format!("扩展名是 .{ext}，但不是 Excel 工作簿；{zh}"),
+            format!("named .{ext} but it is not an Excel workbook; {en}"),
         ));
     }
 
@@ -100,6 +115,7 @@ pub(crate) fn detect(path: &Path, opts: &ReadOptions) -> Result<Format> {
     if !has_utf16_bom && !forced_utf16 && prefix.contains(&0) {
         return Err(Error::format(
             path,
+            "含有 NUL 字节：不是文本表格（二进制文件，或没有字节顺序标记的 UTF-16：请加 --encoding utf-16le）",
             "contains NUL bytes: not a text table (a binary file, or UTF-16 without a byte-order mark: pass --encoding utf-16le)",
         ));
     }
@@ -112,6 +128,7 @@ pub(crate) fn detect(path: &Path, opts: &ReadOptions) -> Result<Format> {
     let Some(first) = first else {
         return Err(Error::format(
             path,
+            "文件没有内容（只有字节顺序标记或空行）",
             "the file has no content (only a byte-order mark or blank lines)",
         ));
     };
@@ -131,6 +148,7 @@ pub(crate) fn detect(path: &Path, opts: &ReadOptions) -> Result<Format> {
             c => {
                 return Err(Error::format(
                     path,
+                    format!("不是 JSON：应以数组 `[` 或对象 `{{` 开头，实为 `{c}`"),
                     format!("not JSON: expected an array `[` or objects `{{`, found `{c}`"),
                 ))
             }

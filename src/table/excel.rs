@@ -14,7 +14,11 @@ use super::{lookup, missing_error, Header, ReadOptions, Sink, HEADER_SCAN};
 use crate::{Error, Result};
 
 fn wb_error(path: &Path, e: impl Display) -> Error {
-    Error::format(path, format!("cannot read the Excel workbook: {e}"))
+    Error::format(
+        path,
+        "无法读取 Excel 工作簿（文件损坏，或不是工作簿）",
+        format!("cannot read the Excel workbook: {e}"),
+    )
 }
 
 /// The sheet to read: `--sheet` (exact, then ignoring case and spaces) or
@@ -24,7 +28,7 @@ fn sheet(path: &Path, names: &[String], opts: &ReadOptions) -> Result<String> {
         None => names
             .first()
             .cloned()
-            .ok_or_else(|| Error::format(path, "the workbook has no sheets")),
+            .ok_or_else(|| Error::format(path, "工作簿中没有工作表", "the workbook has no sheets")),
         Some(want) => {
             if let Some(n) = names.iter().find(|n| *n == want) {
                 return Ok(n.clone());
@@ -37,6 +41,10 @@ fn sheet(path: &Path, names: &[String], opts: &ReadOptions) -> Result<String> {
                 .ok_or_else(|| {
                     Error::format(
                         path,
+                        format!(
+                            "没有名为「{want}」的工作表；现有工作表：{}",
+                            names.join("、")
+                        ),
                         format!(
                             "no sheet named `{want}`; the sheets are: {}",
                             names.join(", ")
@@ -163,6 +171,7 @@ impl Feeder<'_, '_> {
         if self.scanned == 0 {
             return Err(Error::format(
                 self.sink.path,
+                format!("工作表「{sheet}」是空的"),
                 format!("the sheet `{sheet}` is empty"),
             ));
         }

@@ -139,14 +139,18 @@ impl<'de> Visitor<'de> for Elements<'_, '_> {
 }
 
 fn json_error(sink: &Sink<'_>, e: serde_json::Error) -> Error {
-    let what = if e.is_eof() {
-        "the JSON ends too early (truncated file?)"
+    let (zh, en) = if e.is_eof() {
+        (
+            "JSON 提前结束（文件不完整？）",
+            "the JSON ends too early (truncated file?)",
+        )
     } else {
-        "invalid JSON"
+        ("JSON 格式错误", "invalid JSON")
     };
     Error::format(
         sink.path,
-        format!("{what} at line {}, column {}: {e}", e.line(), e.column()),
+        format!("{zh}：第 {} 行第 {} 列", e.line(), e.column()),
+        format!("{en} at line {}, column {}: {e}", e.line(), e.column()),
     )
 }
 
@@ -188,7 +192,10 @@ pub(crate) fn read_lines(sink: &mut Sink<'_>, opts: &ReadOptions) -> Result<()> 
             break;
         }
         if n > MAX_LINE {
-            return Err(Error::format(path, line_too_long(line + 1, MAX_LINE)));
+            return Err(Error::format_detail(
+                path,
+                line_too_long(line + 1, MAX_LINE),
+            ));
         }
         line += 1;
         if blank(&buf) {
@@ -214,6 +221,10 @@ pub(crate) fn read_lines(sink: &mut Sink<'_>, opts: &ReadOptions) -> Result<()> 
                 return Err(Error::format(
                     path,
                     format!(
+                        "不是 JSON Lines（每行一个对象）：第 {line} 行第 {} 列",
+                        e.column()
+                    ),
+                    format!(
                         "not JSON Lines (one object per line): line {line}, column {}: {e}",
                         e.column()
                     ),
@@ -233,6 +244,7 @@ pub(crate) fn read_lines(sink: &mut Sink<'_>, opts: &ReadOptions) -> Result<()> 
     if !seen {
         return Err(Error::format(
             path,
+            "文件没有内容（没有 JSON 对象）",
             "the file has no content (no JSON object)",
         ));
     }

@@ -1188,3 +1188,61 @@ fn item17_photo_html_prints_and_annotated_photos_carry_a_legend() {
         assert!(img.height() > 640 + 40, "{}", img.height());
     }
 }
+
+#[test]
+fn item11_whole_file_errors_in_chinese_english_with_lang_en() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    exports(dir);
+    std::fs::write(dir.join("empty.csv"), "").unwrap();
+    std::fs::write(dir.join("page.xls"), "<html><body>x</body></html>").unwrap();
+    std::fs::write(
+        dir.join("bad.json"),
+        "{\"command\": \"eligibility\", \"results\": [",
+    )
+    .unwrap();
+    let elig = |cands: &str, lang: &str| {
+        run_in(
+            dir,
+            &[
+                "eligibility",
+                "--candidates",
+                cands,
+                "--scores",
+                "scores.csv",
+                "--plans",
+                "plans.csv",
+                "--policy",
+                "guangdong",
+                "--batch",
+                "2022-06",
+                "--lang",
+                lang,
+            ],
+        )
+    };
+    let r = elig("empty.csv", "zh");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("empty.csv：文件为空"), "{}", r.stderr);
+    let r = elig("page.xls", "zh");
+    assert!(
+        r.stderr.contains("不是 Excel 工作簿") && r.stderr.contains("另存为"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("named") && !r.stderr.contains("workbook"),
+        "{}",
+        r.stderr
+    );
+    let r = elig("page.xls", "en");
+    assert!(r.stderr.contains("not an Excel workbook"), "{}", r.stderr);
+    let r = run_in(dir, &graduates_args("bad.json", &[]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("不是 `zikao eligibility` 的 JSON 结果"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("EOF"), "{}", r.stderr);
+}
