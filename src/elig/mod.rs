@@ -218,7 +218,43 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         key,
         message,
     })?;
+    check_batch(policy, opts)?;
     let ep = &policy.eligibility;
+    let (mut ld, problems) = load_inputs(src, policy, opts)?;
+    let prereq = src.prereq()?;
+    let mut all_problems = problems;
+    all_problems.append(&mut ld.problems);
+    all_problems.sort_by(|a, b| a.file.cmp(&b.file).then(a.row.cmp(&b.row)));
+    let ctx = engine::Ctx {
+        plans: &ld.plans,
+        notes: &ld.notes,
+        policy: ep,
+        batch_months: &policy.batch_months,
+        batch: opts.batch,
+        as_of: opts.as_of,
+        prereq: prereq.as_ref(),
+        have_certificates: src.has(Which::Certificates),
+    };
+    // consume the candidates so that their scores are freed as the items are built
+    let cands = std::mem::take(&mut ld.cands);
+    let results = cands
+        .into_par_iter()
+        .map(|c| audit_isolated(&ctx, &c))
+        .collect();
+    let mut rep = Report::new(COMMAND);
+    rep.results = results;
+    rep.input_errors = all_problems;
+    rep.summary_extra = vec![
+        ("policy", json!(policy.name)),
+        ("batch", json!(opts.batch.to_string())),
+        ("as_of", json!(opts.as_of.to_string())),
+        ("approved_before", json!(cutoffs(ep, opts.batch))),
+    ];
+    Ok(rep)
+}
+
+/// A batch the policy does not hold graduations in is a usage error.
+fn check_batch(policy: &Policy, opts: &EligOptions) -> Result<()> {
     if !policy.batch_months.is_empty() && !policy.batch_months.contains(&opts.batch.month) {
         return Err(Error::usage(
             format!(
@@ -231,6 +267,19 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
             ),
         ));
     }
+    Ok(())
+}
+
+/// Reads every input into the compact model: the plans, the candidates,
+/// the scores (with the `table.unmatched_rows` count), then the optional
+/// violations, earlier graduates and certificates. Returns the model and
+/// the row problems of the tables.
+fn load_inputs(
+    src: &dyn Source,
+    policy: &Policy,
+    opts: &EligOptions,
+) -> Result<(load::Loaded, Vec<InputProblem>)> {
+    let ep = &policy.eligibility;
     let mut problems: Vec<InputProblem> = Vec::new();
     let plans = match src.plans_json()? {
         Some(p) => p,
@@ -322,27 +371,12 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
         )?;
         problems.extend(p);
     }
-    let prereq = src.prereq()?;
-    let mut all_problems = problems;
-    all_problems.append(&mut ld.problems);
-    all_problems.sort_by(|a, b| a.file.cmp(&b.file).then(a.row.cmp(&b.row)));
-    let ctx = engine::Ctx {
-        plans: &ld.plans,
-        notes: &ld.notes,
-        policy: ep,
-        batch_months: &policy.batch_months,
-        batch: opts.batch,
-        as_of: opts.as_of,
-        prereq: prereq.as_ref(),
-        have_certificates: src.has(Which::Certificates),
-    };
-    // consume the candidates so that their scores are freed as the items are built
-    let cands = std::mem::take(&mut ld.cands);
-    let results = cands
-        .into_par_iter()
-        .map(|c| audit_isolated(&ctx, &c))
-        .collect();
-    let cutoffs: serde_json::Map<String, serde_json::Value> = [
+    Ok((ld, problems))
+}
+
+/// The cut-off dates of the batch, by kind of record (`summary.approved_before`).
+fn cutoffs(ep: &policy::EligPolicy, batch: Batch) -> serde_json::Map<String, serde_json::Value> {
+    [
         ("exemption", policy::RecordKind::Exemption),
         ("transfer", policy::RecordKind::Transfer),
         ("substitution", policy::RecordKind::Substitution),
@@ -352,20 +386,10 @@ pub(crate) fn run(src: &dyn Source, policy: &Policy, opts: &EligOptions) -> Resu
     .map(|(k, rk)| {
         (
             (*k).to_string(),
-            json!(ep.cutoff(opts.batch, *rk).map(|d| d.to_string())),
+            json!(ep.cutoff(batch, *rk).map(|d| d.to_string())),
         )
     })
-    .collect();
-    let mut rep = Report::new(COMMAND);
-    rep.results = results;
-    rep.input_errors = all_problems;
-    rep.summary_extra = vec![
-        ("policy", json!(policy.name)),
-        ("batch", json!(opts.batch.to_string())),
-        ("as_of", json!(opts.as_of.to_string())),
-        ("approved_before", json!(cutoffs)),
-    ];
-    Ok(rep)
+    .collect()
 }
 
 /// Masks the identity numbers a report quotes (`elig.record` and
