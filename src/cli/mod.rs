@@ -287,9 +287,21 @@ fn usage_error(e: &clap::Error, lang: Lang) -> String {
 /// Runs the binary: parse, dispatch, print `zikao: {error}` once, exit 0/1/2.
 pub fn main() -> ExitCode {
     use clap::FromArgMatches;
-    let matches = match command().try_get_matches() {
+    // `zikao help [COMMAND…]` is `zikao [COMMAND…] --help`
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "help") {
+        args.remove(1);
+        args.push("--help".into());
+    }
+    let matches = match command().try_get_matches_from(args) {
         Ok(m) => m,
-        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        // --help, --version, and the help shown when a command is missing
+        Err(e)
+            if !e.use_stderr()
+                || e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            e.exit()
+        }
         Err(e) => {
             eprint!("{}", usage_error(&e, lang_of_args()));
             return ExitCode::from(2);

@@ -1026,6 +1026,18 @@ fn item11_help_and_usage_errors_have_no_english_only_words() {
             assert!(!r.stdout.contains(english), "{english} in {}", r.stdout);
         }
     }
+    // `zikao help …` is `--help`; a missing command shows the help (exit 2)
+    let r = run_in(d.path(), &["help", "photo", "check"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("zikao photo check [OPTIONS]"),
+        "{}",
+        r.stdout
+    );
+    let r = run_in(d.path(), &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("命令 / Commands:"), "{}", r.stderr);
+    assert!(!r.stderr.contains("命令行参数有误"), "{}", r.stderr);
     // clap's errors: Chinese by default, clap's own text with --lang en
     let r = run_in(d.path(), &["photo", "check", "--bogus", "x.jpg"]);
     assert_eq!(r.code, 2);
